@@ -1,0 +1,94 @@
+using System.Security.Claims;
+using Camtree.Node.Library;
+using Camtree.Node.Storage;
+using Camtree.Protocol.Discovery;
+
+namespace Camtree.Node.Api;
+
+/// <summary>
+/// The JSON API for practitioners and operators who act without the browser (documented in README.md).
+/// Reading the library is public; everything that acts for a practitioner needs their bearer token.
+/// </summary>
+public static class ApiEndpoints
+{
+    public static void MapApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1");
+        api.MapGet("/reports", ListReportsAsync);
+
+        var mine = api.MapGroup("").RequireAuthorization();
+        mine.MapGet("/me", async (ClaimsPrincipal user, ActorStore actors, Federation.LocalUris uris) =>
+            await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is { } actor
+                ? Results.Ok(new { actor.Username, actor.DisplayName, handle = uris.Handle(actor.Username).ToString(), iri = uris.Actor(actor.Username) })
+                : Results.NotFound());
+        mine.MapPost("/reports", PublishAsync);
+        mine.MapGet("/follows", ListFollowsAsync);
+        mine.MapPost("/follows", FollowAsync);
+        mine.MapDelete("/follows", UnfollowAsync);
+        mine.MapGet("/followers", ListFollowersAsync);
+    }
+
+    private static async Task<IResult> ListReportsAsync(string? origin, ReportStore reports)
+    {
+        var which = origin switch
+        {
+            "local" => ReportOrigin.Local,
+            "federated" => ReportOrigin.Federated,
+            null or "" or "all" => ReportOrigin.All,
+            _ => (ReportOrigin?)null,
+        };
+        if (which is null) return Results.BadRequest(new { error = "origin is local, federated or all" });
+        var rows = await reports.ListAsync(which.Value, limit: 200);
+        return Results.Ok(rows.Select(r => new
+        {
+            r.Id, r.Iri, r.Url, r.Title, r.AuthorIri, r.AuthorName, r.Language, r.Methodology, r.EducationalLevel, r.SubjectArea,
+            r.Country, r.Findings, themes = r.ThemeList, r.PublishedAt, local = r.IsLocal, r.VerifiedKeyId,
+        }));
+    }
+
+    private static async Task<IResult> PublishAsync(ReportDraft? draft, ClaimsPrincipal user, ActorStore actors, ReportService service)
+    {
+        if (draft is null) return Results.BadRequest(new { error = "a JSON report draft is required" });
+        if (draft.Validate() is { Count: > 0 } errors) return Results.ValidationProblem(errors);
+        var author = await actors.FindAsync(BearerTokenAuthentication.ActorId(user));
+        if (author is null) return Results.NotFound();
+        var report = await service.PublishAsync(author, draft);
+        return Results.Created(report.Iri, new { report.Id, report.Iri, report.Url, report.Title });
+    }
+
+    public sealed record FollowRequest(string Target);
+
+    private static async Task<IResult> FollowAsync(FollowRequest? request, ClaimsPrincipal user, ActorStore actors, FollowService service, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request?.Target)) return Results.BadRequest(new { error = "target is a handle (@user@host) or an actor IRI" });
+        var follower = await actors.FindAsync(BearerTokenAuthentication.ActorId(user));
+        if (follower is null) return Results.NotFound();
+        try
+        {
+            var (target, follow) = await service.FollowAsync(follower, request.Target, cancellationToken);
+            return Results.Accepted(value: new { target = target.Iri, handle = target.Handle, follow.State, follow = follow.FollowActivityIri });
+        }
+        catch (ArgumentException e) { return Results.BadRequest(new { error = e.Message }); }
+        catch (RemoteFetchException e) { return Results.UnprocessableEntity(new { error = e.Message }); }
+    }
+
+    private static async Task<IResult> UnfollowAsync(string target, ClaimsPrincipal user, ActorStore actors, FollowService service, CancellationToken cancellationToken)
+    {
+        var follower = await actors.FindAsync(BearerTokenAuthentication.ActorId(user));
+        if (follower is null) return Results.NotFound();
+        try
+        {
+            return await service.UnfollowAsync(follower, target, cancellationToken) ? Results.NoContent() : Results.NotFound(new { error = "not following" });
+        }
+        catch (ArgumentException e) { return Results.BadRequest(new { error = e.Message }); }
+        catch (RemoteFetchException e) { return Results.UnprocessableEntity(new { error = e.Message }); }
+    }
+
+    private static async Task<IResult> ListFollowsAsync(ClaimsPrincipal user, FollowStore follows) =>
+        Results.Ok((await follows.ListFollowingAsync(BearerTokenAuthentication.ActorId(user)))
+            .Select(f => new { target = f.OtherIri, f.State, follow = f.FollowActivityIri, f.CreatedAt }));
+
+    private static async Task<IResult> ListFollowersAsync(ClaimsPrincipal user, FollowStore follows) =>
+        Results.Ok((await follows.ListFollowersAsync(BearerTokenAuthentication.ActorId(user), state: null))
+            .Select(f => new { follower = f.OtherIri, f.State, f.CreatedAt }));
+}

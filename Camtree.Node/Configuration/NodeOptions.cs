@@ -1,0 +1,32 @@
+namespace Camtree.Node.Configuration;
+
+/// <summary>The node's settings, bound from the <c>Camtree</c> configuration section (appsettings.json,
+/// environment variables such as <c>Camtree__PublicUrl</c>, or <c>--Camtree:PublicUrl=…</c>).</summary>
+public sealed class NodeOptions
+{
+    public const string Section = "Camtree";
+
+    /// <summary>
+    /// The URL other servers reach this node at: scheme, host and port. Every id the node mints starts with
+    /// it exactly; peers drop documents whose id origin differs from where they fetched them.
+    /// </summary>
+    public string PublicUrl { get; set; } = "http://localhost:5080";
+
+    /// <summary>Where the SQLite file lives. Relative paths are under the working directory.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>The library's name, shown on pages and as the library actor's name.</summary>
+    public string NodeName { get; set; } = "Camtree Library";
+
+    /// <summary>Seed a small demo library (practitioners, reports in several languages) into an empty database.</summary>
+    public bool SeedDemo { get; set; } = true;
+
+    /// <summary>
+    /// Allow talking to loopback and private addresses and plain http (local development, tests, a compose
+    /// network). Off for a node on the public internet.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>The SQLite file's full path.</summary>
+    public string DatabasePath => Path.Combine(Path.GetFullPath(DataDirectory), "camtree.db");
+}

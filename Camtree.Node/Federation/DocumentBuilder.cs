@@ -1,0 +1,67 @@
+using Camtree.Node.Storage;
+using Camtree.Protocol.Vocabulary;
+
+namespace Camtree.Node.Federation;
+
+/// <summary>Builds the ActivityPub documents of local actors, reports and activities from stored rows.</summary>
+public sealed class DocumentBuilder(LocalUris uris)
+{
+    public Actor Actor(LocalActor actor) => new()
+    {
+        Id = uris.Actor(actor.Username),
+        Type = actor.ActorType,
+        PreferredUsername = actor.Username,
+        Name = actor.DisplayName,
+        Summary = actor.Summary,
+        Url = uris.Profile(actor.Username),
+        Inbox = uris.Inbox(actor.Username),
+        Outbox = uris.Outbox(actor.Username),
+        Followers = uris.Followers(actor.Username),
+        Following = uris.Following(actor.Username),
+        Endpoints = new ActorEndpoints(uris.SharedInbox),
+        ManuallyApprovesFollowers = actor.ManuallyApprovesFollowers,
+        Published = actor.CreatedAt,
+        PublicKey = new PublicKey(uris.KeyId(actor.Username), uris.Actor(actor.Username), actor.PublicKeyPem),
+    };
+
+    /// <summary>A local report as an <c>Article</c>, addressed to the public and the author's followers.</summary>
+    public ResearchReport Report(ReportRow report, LocalActor author) => new()
+    {
+        Id = report.Iri,
+        AttributedTo = uris.Actor(author.Username),
+        Name = report.Title,
+        Summary = report.SummaryHtml,
+        Content = report.ContentHtml,
+        NameMap = new Dictionary<string, string> { [report.Language] = report.Title },
+        ContentMap = new Dictionary<string, string> { [report.Language] = report.ContentHtml },
+        Url = report.Url,
+        Published = report.PublishedAt,
+        To = [ActivityStreams.PublicIri],
+        Cc = [uris.Followers(author.Username)],
+        Tag = report.ThemeList.Select(theme => new Hashtag(uris.Theme(theme), "#" + theme)).ToList(),
+        InLanguage = report.Language,
+        Methodology = report.Methodology,
+        EducationalLevel = report.EducationalLevel,
+        SubjectArea = report.SubjectArea,
+        SpatialCoverage = report.Country,
+        Setting = report.Setting,
+        ResearchContext = report.ResearchContext,
+        Aims = report.Aims,
+        Methods = report.Methods,
+        Findings = report.Findings,
+        License = report.License,
+        ReviewStatus = "unreviewed",
+    };
+
+    /// <summary>A new activity by a local actor, with a fresh id.</summary>
+    public Activity Activity(string type, LocalActor actor, object @object, IReadOnlyList<string>? to, IReadOnlyList<string>? cc, DateTimeOffset published) => new()
+    {
+        Id = uris.Activity(LocalUris.NewId()),
+        Type = type,
+        Actor = uris.Actor(actor.Username),
+        Object = @object,
+        To = to,
+        Cc = cc,
+        Published = published,
+    };
+}

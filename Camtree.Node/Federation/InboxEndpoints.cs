@@ -1,0 +1,26 @@
+using Camtree.Node.Storage;
+using Camtree.Protocol.JsonLd;
+
+namespace Camtree.Node.Federation;
+
+/// <summary>The per-actor inboxes and the shared inbox (ActivityPub §5.2, §7.1.3). Both go through <see cref="InboxReceiver"/>.</summary>
+public static class InboxEndpoints
+{
+    public static void MapInboxes(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/inbox", (HttpContext context, InboxReceiver receiver) => ReceiveAsync(context, receiver));
+        app.MapPost("/users/{username}/inbox", async (string username, HttpContext context, InboxReceiver receiver, ActorStore actors) =>
+            await actors.FindByUsernameAsync(username) is null
+                ? HttpExchange.Error(404, $"no actor {username} here")
+                : await ReceiveAsync(context, receiver));
+    }
+
+    private static async Task<IResult> ReceiveAsync(HttpContext context, InboxReceiver receiver)
+    {
+        var request = await HttpExchange.ReadRequestAsync(context, IncomingDocumentLimits.MaxBodyBytes);
+        if (request is null)
+            return HttpExchange.Error(413, $"the body is larger than {IncomingDocumentLimits.MaxBodyBytes} bytes");
+        var verdict = await receiver.ReceiveAsync(request, context.RequestAborted);
+        return verdict.Error is null ? Results.StatusCode(verdict.StatusCode) : HttpExchange.Error(verdict.StatusCode, verdict.Error);
+    }
+}

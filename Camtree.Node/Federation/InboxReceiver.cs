@@ -1,0 +1,59 @@
+using Camtree.Node.Jobs;
+using Camtree.Node.Storage;
+using Camtree.Protocol.JsonLd;
+using Camtree.Protocol.Signatures;
+
+namespace Camtree.Node.Federation;
+
+/// <summary>The answer to an inbox POST: the HTTP status and, for a refusal, why.</summary>
+public sealed record InboxVerdict(int StatusCode, string? Error)
+{
+    public static readonly InboxVerdict Accepted = new(StatusCodes.Status202Accepted, null);
+}
+
+/// <summary>
+/// The synchronous part of the inbox: verify the HTTP signature, check that the signer is the activity's actor,
+/// record the activity once (by id), and wake the inbox worker. Side effects happen in the worker.
+/// A refusal is answered at once with its reason, which is what lets senders fall back between signature schemes.
+/// </summary>
+public sealed class InboxReceiver(
+    CavageVerifier verifier, InboxStore inbox, WorkSignal<InboxWorker> signal, TimeProvider time, ILogger<InboxReceiver> logger)
+{
+    public async Task<InboxVerdict> ReceiveAsync(HttpRequestParts request, CancellationToken cancellationToken)
+    {
+        var verification = await verifier.VerifyRequestAsync(request, cancellationToken: cancellationToken);
+        if (!verification.IsValid)
+        {
+            logger.LogInformation("Inbox refused a request signed by {KeyId}: {Failure} ({Reason})",
+                verification.KeyId ?? "(none)", verification.Failure, verification.Reason);
+            return new InboxVerdict(StatusCodes.Status401Unauthorized, verification.Reason);
+        }
+
+        IncomingObject activity;
+        try { activity = IncomingObject.Parse(request.Body ?? ReadOnlyMemory<byte>.Empty); }
+        catch (IncomingDocumentException e) { return new InboxVerdict(StatusCodes.Status400BadRequest, e.Message); }
+
+        if (activity.Id is null || activity.Type.Length == 0 || activity.Actor is null)
+            return new InboxVerdict(StatusCodes.Status400BadRequest, "an activity needs an id, a type and an actor");
+        if (!Uri.TryCreate(activity.Id, UriKind.Absolute, out _))
+            return new InboxVerdict(StatusCodes.Status400BadRequest, "the activity id is not an absolute IRI");
+
+        // The signer must be the actor the activity claims (objects forwarded by third parties need
+        // object proofs, which a later step of the pipeline will accept).
+        if (verification.KeyOwner != activity.Actor)
+            return new InboxVerdict(StatusCodes.Status401Unauthorized,
+                $"the request is signed by {verification.KeyOwner}, not by the activity's actor {activity.Actor}");
+
+        var isNew = await inbox.RecordAsync(new InboxEntry
+        {
+            ActivityIri = activity.Id,
+            ActivityType = activity.Type,
+            ActorIri = activity.Actor,
+            SignerKeyId = verification.KeyId!,
+            Json = System.Text.Encoding.UTF8.GetString(request.Body!.Value.Span),
+            ReceivedAt = time.GetUtcNow(),
+        });
+        if (isNew) signal.Notify();
+        return InboxVerdict.Accepted;
+    }
+}

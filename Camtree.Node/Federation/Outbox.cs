@@ -1,0 +1,56 @@
+using System.Data;
+using Camtree.Node.Jobs;
+using Camtree.Node.Storage;
+using Camtree.Protocol.JsonLd;
+using Camtree.Protocol.Vocabulary;
+
+namespace Camtree.Node.Federation;
+
+/// <summary>
+/// Sends activities of local actors: stores the activity and one delivery row per target inbox in a single
+/// transaction (together with whatever the caller stores alongside it), then wakes the delivery worker.
+/// Nothing is sent here; the worker signs and POSTs.
+/// </summary>
+public sealed class Outbox(Database database, OutboxStore outbox, DeliveryStore deliveries, WorkSignal<DeliveryWorker> signal, TimeProvider time)
+{
+    /// <param name="actor">The sender, whose key signs each delivery.</param>
+    /// <param name="activity">The activity; its id must be new.</param>
+    /// <param name="isPublic">Listed in the actor's public outbox collection.</param>
+    /// <param name="inboxes">The target inboxes, resolved inside the transaction.</param>
+    /// <param name="alongside">Other writes that must be stored with the activity or not at all.</param>
+    public async Task SendAsync(
+        LocalActor actor, Activity activity, bool isPublic,
+        Func<IDbConnection, IDbTransaction, Task<IEnumerable<string>>> inboxes,
+        Func<IDbConnection, IDbTransaction, Task>? alongside = null)
+    {
+        var now = time.GetUtcNow();
+        var objectIri = activity.Object switch
+        {
+            string iri => iri,
+            ResearchReport report => report.Id,
+            Activity inner => inner.Id,
+            _ => null,
+        };
+        await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            if (alongside is not null) await alongside(connection, transaction);
+            await outbox.InsertAsync(connection, transaction, new OutboxEntry
+            {
+                Iri = activity.Id,
+                LocalActorId = actor.Id,
+                ActivityType = activity.Type,
+                ObjectIri = objectIri,
+                IsPublic = isPublic,
+                Json = ActivityJson.Serialize(activity),
+                PublishedAt = activity.Published ?? now,
+            });
+            await deliveries.EnqueueAsync(connection, transaction, activity.Id, await inboxes(connection, transaction), now);
+            return 0;
+        });
+        signal.Notify();
+    }
+
+    /// <summary>A single target inbox, for <see cref="SendAsync"/>.</summary>
+    public static Func<IDbConnection, IDbTransaction, Task<IEnumerable<string>>> To(string inbox) =>
+        (_, _) => Task.FromResult<IEnumerable<string>>([inbox]);
+}

@@ -1,0 +1,64 @@
+using System.Reflection;
+using System.Security;
+using Camtree.Node.Configuration;
+using Camtree.Node.Storage;
+using Camtree.Protocol.Discovery;
+using Microsoft.Extensions.Options;
+
+namespace Camtree.Node.Federation;
+
+/// <summary>Discovery: WebFinger (RFC 7033), host-meta (RFC 6415) and NodeInfo 2.1.</summary>
+public static class WellKnownEndpoints
+{
+    public static void MapWellKnown(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(WebFinger.Path, WebFingerAsync);
+        app.MapGet("/.well-known/host-meta", (LocalUris uris) => Results.Text($"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <XRD xmlns="http://docs.oasis-open.org/ns/xri/xrd-1.0">
+              <Link rel="lrdd" template="{SecurityElement.Escape(uris.Base)}/.well-known/webfinger?resource={"{uri}"}"/>
+            </XRD>
+            """, "application/xrd+xml; charset=utf-8"));
+        app.MapGet("/.well-known/nodeinfo", (LocalUris uris) =>
+            Results.Json(new NodeInfoLinks([new NodeInfoLink(NodeInfoDocument.SchemaRel, $"{uris.Base}/nodeinfo/2.1")])));
+        app.MapGet("/nodeinfo/2.1", NodeInfoAsync);
+    }
+
+    private static async Task<IResult> WebFingerAsync(string? resource, LocalUris uris, ActorStore actors)
+    {
+        if (string.IsNullOrEmpty(resource)) return HttpExchange.Error(400, "the resource parameter is required");
+
+        // Accept acct:user@host and the actor's IRI or profile URL, as Mastodon does.
+        string? username = null;
+        if (AccountHandle.TryParse(resource, out var handle))
+        {
+            if (!string.Equals(handle.Host, uris.Authority, StringComparison.OrdinalIgnoreCase))
+                return HttpExchange.Error(404, $"{handle} is not on this node");
+            username = handle.User;
+        }
+        else
+        {
+            username = uris.ParseActor(resource) ?? (resource.StartsWith(uris.Base + "/@", StringComparison.Ordinal) ? resource[(uris.Base.Length + 2)..] : null);
+        }
+        if (username is null || await actors.FindByUsernameAsync(username) is not { } actor)
+            return HttpExchange.Error(404, $"no actor {resource} here");
+
+        var response = WebFinger.Describe(uris.Handle(actor.Username), uris.Actor(actor.Username), uris.Profile(actor.Username));
+        return Results.Json(response, contentType: WebFinger.MediaType);
+    }
+
+    private static async Task<IResult> NodeInfoAsync(ActorStore actors, ReportStore reports, IOptions<NodeOptions> options)
+    {
+        var users = await actors.CountAsync(Protocol.Vocabulary.AsTypes.Person);
+        var document = new NodeInfoDocument
+        {
+            Software = new NodeInfoSoftware("camtree", SoftwareVersion, Homepage: "https://camtree.org/"),
+            Usage = new NodeInfoUsage(new NodeInfoUsers(users, users, users), await reports.CountLocalAsync()),
+            Metadata = new Dictionary<string, object> { ["nodeName"] = options.Value.NodeName },
+        };
+        return Results.Json(document, contentType: $"application/json; profile=\"{NodeInfoDocument.Profile}\"");
+    }
+
+    private static string SoftwareVersion =>
+        typeof(WellKnownEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.1.0";
+}

@@ -1,0 +1,50 @@
+using Camtree.Node.Federation;
+using Camtree.Node.Storage;
+using Camtree.Protocol.Delivery;
+
+namespace Camtree.Node.Jobs;
+
+/// <summary>
+/// Sends due deliveries: signs each at send time with its sender's key and POSTs it, several at once.
+/// Success marks the row delivered; a permanent refusal marks it failed; anything else schedules a retry with
+/// <see cref="RetrySchedule"/>. Rows are only marked after the POST, so a crash re-sends rather than loses
+/// (receivers dedupe by activity id).
+/// </summary>
+public sealed class DeliveryWorker(
+    DeliveryStore deliveries, SigningKeys keys, ActivitySender sender, WorkSignal<DeliveryWorker> signal,
+    TimeProvider time, ILogger<DeliveryWorker> logger) : BackgroundService
+{
+    private const int BatchSize = 64;
+    private const int Parallelism = 8;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var due = await deliveries.DueAsync(time.GetUtcNow(), BatchSize);
+            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = stoppingToken },
+                async (delivery, cancellationToken) => await SendAsync(delivery, cancellationToken));
+            if (due.Count < BatchSize) await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
+        }
+    }
+
+    private async Task SendAsync(DueDelivery delivery, CancellationToken cancellationToken)
+    {
+        var key = await keys.ForAsync(delivery.SenderId);
+        if (key is null)
+        {
+            await deliveries.MarkAttemptFailedAsync(delivery.Id, null, "the sender no longer exists", retryAt: null);
+            return;
+        }
+        var outcome = await sender.SendAsync(delivery.InboxUrl, delivery.Json, key, cancellationToken);
+        if (outcome.Delivered)
+        {
+            await deliveries.MarkDeliveredAsync(delivery.Id, outcome.StatusCode, time.GetUtcNow());
+            return;
+        }
+        var delay = outcome.Permanent ? null : RetrySchedule.NextDelay(delivery.Attempts + 1, Random.Shared.NextDouble());
+        logger.LogInformation("Delivery of {Activity} to {Inbox} failed ({Error}); {Next}", delivery.ActivityIri, delivery.InboxUrl,
+            outcome.Error, delay is null ? "giving up" : $"retrying in {delay}");
+        await deliveries.MarkAttemptFailedAsync(delivery.Id, outcome.StatusCode, outcome.Error, time.GetUtcNow() + delay);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.RegularExpressions;
+using Camtree.Node.Configuration;
+using Camtree.Node.Federation;
+using Camtree.Node.Storage;
+using Camtree.Protocol.Signatures;
+using Camtree.Protocol.Vocabulary;
+using Microsoft.Extensions.Options;
+
+namespace Camtree.Node.Library;
+
+/// <summary>Creates the node's actors: practitioners, and the library actor that stands for the node itself.</summary>
+public sealed partial class PractitionerService(ActorStore actors, IOptions<NodeOptions> options, TimeProvider time)
+{
+    [GeneratedRegex("^[a-z0-9_]{1,30}$")]
+    private static partial Regex UsernamePattern();
+
+    /// <summary>Creates a practitioner with a fresh RSA-2048 key pair. Throws <see cref="ArgumentException"/> for a bad or taken username.</summary>
+    public async Task<LocalActor> CreatePractitionerAsync(string username, string displayName, string summary = "", bool manuallyApprovesFollowers = false)
+    {
+        username = username.Trim().ToLowerInvariant();
+        if (!UsernamePattern().IsMatch(username))
+            throw new ArgumentException("a username is 1 to 30 characters of a-z, 0-9 and _");
+        if (username == LocalUris.LibraryUsername || await actors.FindByUsernameAsync(username) is not null)
+            throw new ArgumentException($"the username '{username}' is taken");
+        return await CreateAsync(username, AsTypes.Person, string.IsNullOrWhiteSpace(displayName) ? username : displayName.Trim(), summary, manuallyApprovesFollowers);
+    }
+
+    /// <summary>The library actor (a <c>Service</c>), created on first start.</summary>
+    public async Task<LocalActor> EnsureLibraryActorAsync() =>
+        await actors.FindByUsernameAsync(LocalUris.LibraryUsername)
+        ?? await CreateAsync(LocalUris.LibraryUsername, AsTypes.Service, options.Value.NodeName,
+            $"The research library of {options.Value.NodeName}. Follow it to receive every report published here.", false);
+
+    private Task<LocalActor> CreateAsync(string username, string type, string displayName, string summary, bool manuallyApproves)
+    {
+        var keys = RsaKeyPair.Generate();
+        return actors.CreateAsync(new LocalActor
+        {
+            Username = username,
+            ActorType = type,
+            DisplayName = displayName,
+            Summary = summary,
+            ManuallyApprovesFollowers = manuallyApproves,
+            PrivateKeyPem = keys.PrivateKeyPem,
+            PublicKeyPem = keys.PublicKeyPem,
+            CreatedAt = time.GetUtcNow(),
+        });
+    }
+}

@@ -1,0 +1,61 @@
+using Camtree.Node.Api;
+using Camtree.Node.Configuration;
+using Camtree.Node.Federation;
+using Camtree.Node.Library;
+using Camtree.Node.Library.Demo;
+using Camtree.Node.Storage;
+using Camtree.Node.Web;
+using Microsoft.Extensions.Options;
+
+namespace Camtree.Node;
+
+/// <summary>Builds, initialises and runs a Camtree node. Tests use the same entry points with their own settings.</summary>
+public static class NodeApp
+{
+    /// <summary>Builds the web application; <paramref name="settings"/> override configuration (tests, CLI).</summary>
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? settings = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 2 * 1024 * 1024);
+
+        builder.Services
+            .AddCamtreeStorage()
+            .AddCamtreeFederation()
+            .AddCamtreeLibrary()
+            .AddCamtreeApi()
+            .AddSingleton<Pages>();
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapWellKnown();
+        app.MapActors();
+        app.MapInboxes();
+        app.MapObjects();
+        app.MapApi();
+        app.MapWeb();
+        return app;
+    }
+
+    /// <summary>Migrates the database, creates the library actor, and seeds the demo library when configured.</summary>
+    public static async Task InitializeAsync(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<NodeOptions>>().Value;
+        await Migrator.MigrateAsync(services.GetRequiredService<Database>());
+        var library = await services.GetRequiredService<PractitionerService>().EnsureLibraryActorAsync();
+        services.GetRequiredService<SigningKeys>().SetInstanceActor(library);
+        if (options.SeedDemo) await services.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync();
+    }
+
+    /// <summary>Runs a node until it is stopped.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var app = Build(args);
+        await InitializeAsync(app.Services);
+        var options = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
+        app.Logger.LogInformation("Camtree node {Name} at {PublicUrl}, data in {Database}", options.NodeName, options.PublicUrl, options.DatabasePath);
+        await app.RunAsync();
+        return 0;
+    }
+}

@@ -1,0 +1,103 @@
+using Camtree.Node.Api;
+using Camtree.Node.Configuration;
+using Camtree.Node.Federation;
+using Camtree.Node.Federation.Handlers;
+using Camtree.Node.Jobs;
+using Camtree.Node.Library;
+using Camtree.Node.Library.Demo;
+using Camtree.Node.Storage;
+using Camtree.Protocol.Delivery;
+using Camtree.Protocol.Discovery;
+using Camtree.Protocol.Signatures;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Camtree.Node;
+
+/// <summary>Each area of the node wires itself here: storage, federation, the library domain, the API.</summary>
+public static class ServiceRegistration
+{
+    public static IServiceCollection AddCamtreeStorage(this IServiceCollection services)
+    {
+        services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.Section);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
+            Directory.CreateDirectory(Path.GetDirectoryName(options.DatabasePath)!);
+            return new Database(options.DatabasePath);
+        });
+        services.AddSingleton<ActorStore>();
+        services.AddSingleton<RemoteActorStore>();
+        services.AddSingleton<FollowStore>();
+        services.AddSingleton<ReportStore>();
+        services.AddSingleton<OutboxStore>();
+        services.AddSingleton<InboxStore>();
+        services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<TokenStore>();
+        return services;
+    }
+
+    public static IServiceCollection AddCamtreeFederation(this IServiceCollection services)
+    {
+        services.AddSingleton<LocalUris>();
+        services.AddSingleton<DocumentBuilder>();
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton(sp => FederationHttpClient(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LocalUris>()));
+        services.AddSingleton(sp => new RemoteDocumentClient(sp.GetRequiredService<HttpClient>(),
+            new RemoteFetchOptions { AllowHttp = sp.GetRequiredService<IOptions<NodeOptions>>().Value.AllowPrivateNetworks }));
+        services.AddSingleton<ActorDirectory>();
+        services.AddSingleton<IPublicKeyResolver>(sp => sp.GetRequiredService<ActorDirectory>());
+        services.AddSingleton<PublicKeyCache>();
+        services.AddSingleton<CavageVerifier>();
+        services.AddSingleton<ActivitySender>();
+        services.AddSingleton<InboxReceiver>();
+        services.AddSingleton<Outbox>();
+        services.AddSingleton(typeof(WorkSignal<>));
+        services.AddSingleton<IActivityHandler, FollowHandler>();
+        services.AddSingleton<IActivityHandler, UndoHandler>();
+        services.AddSingleton<IActivityHandler, AcceptHandler>();
+        services.AddSingleton<IActivityHandler, RejectHandler>();
+        services.AddSingleton<IActivityHandler, CreateHandler>();
+        services.AddHostedService<InboxWorker>();
+        services.AddHostedService<DeliveryWorker>();
+        return services;
+    }
+
+    public static IServiceCollection AddCamtreeLibrary(this IServiceCollection services)
+    {
+        services.AddSingleton<PractitionerService>();
+        services.AddSingleton<ReportService>();
+        services.AddSingleton<FollowService>();
+        services.AddSingleton<DemoSeeder>();
+        return services;
+    }
+
+    public static IServiceCollection AddCamtreeApi(this IServiceCollection services)
+    {
+        services.AddAuthentication(BearerTokenAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenAuthentication>(BearerTokenAuthentication.SchemeName, null);
+        services.AddAuthorization();
+        return services;
+    }
+
+    /// <summary>
+    /// The one HTTP client for talking to other servers: signs requests that carry a key, bounds redirects,
+    /// recycles connections so DNS changes are seen, says who it is.
+    /// </summary>
+    private static HttpClient FederationHttpClient(TimeProvider time, LocalUris uris)
+    {
+        var transport = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = true,
+            MaxAutomaticRedirections = 3,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = System.Net.DecompressionMethods.All,
+        };
+        var client = new HttpClient(new HttpSignatureHandler(time) { InnerHandler = transport }) { Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd($"Camtree/0.1 (+{uris.Base}/)");
+        return client;
+    }
+}

@@ -1,0 +1,61 @@
+using Dapper;
+
+namespace Camtree.Node.Storage;
+
+/// <summary>An actor that lives on this node, with its key pair.</summary>
+public sealed record LocalActor
+{
+    public long Id { get; init; }
+    public string Username { get; init; } = "";
+    public string ActorType { get; init; } = "";
+    public string DisplayName { get; init; } = "";
+    public string Summary { get; init; } = "";
+    public bool ManuallyApprovesFollowers { get; init; }
+    public string PrivateKeyPem { get; init; } = "";
+    public string PublicKeyPem { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>Local actors: practitioners and the library actor.</summary>
+public sealed class ActorStore(Database database)
+{
+    private const string Columns = "id, username, actor_type, display_name, summary, manually_approves_followers, private_key_pem, public_key_pem, created_at";
+
+    public async Task<LocalActor> CreateAsync(LocalActor actor)
+    {
+        await using var connection = await database.OpenAsync();
+        var id = await connection.ExecuteScalarAsync<long>("""
+            INSERT INTO local_actors (username, actor_type, display_name, summary, manually_approves_followers, private_key_pem, public_key_pem, created_at)
+            VALUES (@Username, @ActorType, @DisplayName, @Summary, @ManuallyApprovesFollowers, @PrivateKeyPem, @PublicKeyPem, @CreatedAt)
+            RETURNING id
+            """, actor);
+        return actor with { Id = id };
+    }
+
+    public async Task<LocalActor?> FindByUsernameAsync(string username)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<LocalActor>(
+            $"SELECT {Columns} FROM local_actors WHERE username = @username", new { username });
+    }
+
+    public async Task<LocalActor?> FindAsync(long id)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<LocalActor>($"SELECT {Columns} FROM local_actors WHERE id = @id", new { id });
+    }
+
+    public async Task<IReadOnlyList<LocalActor>> ListAsync(string? actorType = null)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<LocalActor>(
+            $"SELECT {Columns} FROM local_actors WHERE @actorType IS NULL OR actor_type = @actorType ORDER BY username",
+            new { actorType })).ToList();
+    }
+
+    public async Task<int> CountAsync(string actorType)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM local_actors WHERE actor_type = @actorType", new { actorType });
+    }
+}

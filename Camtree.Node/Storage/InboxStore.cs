@@ -1,0 +1,68 @@
+using Dapper;
+
+namespace Camtree.Node.Storage;
+
+/// <summary>A received activity, recorded after its signature verified and before its side effects.</summary>
+public sealed record InboxEntry
+{
+    public long Id { get; init; }
+    public string ActivityIri { get; init; } = "";
+    public string ActivityType { get; init; } = "";
+    public string ActorIri { get; init; } = "";
+    public string SignerKeyId { get; init; } = "";
+    public string Json { get; init; } = "";
+    public DateTimeOffset ReceivedAt { get; init; }
+    public DateTimeOffset? ProcessedAt { get; init; }
+    public int Attempts { get; init; }
+    public string? LastError { get; init; }
+}
+
+/// <summary>The durable inbox: each activity id once; processed by <see cref="Jobs.InboxWorker"/>.</summary>
+public sealed class InboxStore(Database database)
+{
+    /// <summary>How often processing an activity is tried before it is left with its error.</summary>
+    public const int MaxAttempts = 5;
+
+    /// <summary>Records an activity unless one with the same id is already recorded; returns whether it was new.</summary>
+    public async Task<bool> RecordAsync(InboxEntry entry)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteAsync("""
+            INSERT INTO inbox (activity_iri, activity_type, actor_iri, signer_key_id, json, received_at)
+            VALUES (@ActivityIri, @ActivityType, @ActorIri, @SignerKeyId, @Json, @ReceivedAt)
+            ON CONFLICT (activity_iri) DO NOTHING
+            """, entry) > 0;
+    }
+
+    public async Task<IReadOnlyList<InboxEntry>> NextUnprocessedAsync(int limit)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<InboxEntry>(
+            "SELECT * FROM inbox WHERE processed_at IS NULL AND attempts < @MaxAttempts ORDER BY id LIMIT @limit",
+            new { MaxAttempts, limit })).ToList();
+    }
+
+    public async Task MarkProcessedAsync(long id, DateTimeOffset at)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync("UPDATE inbox SET processed_at = @at, attempts = attempts + 1, last_error = NULL WHERE id = @id", new { id, at });
+    }
+
+    public async Task MarkFailedAsync(long id, string error)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync("UPDATE inbox SET attempts = attempts + 1, last_error = @error WHERE id = @id", new { id, error });
+    }
+
+    public async Task<InboxEntry?> FindAsync(string activityIri)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<InboxEntry>("SELECT * FROM inbox WHERE activity_iri = @activityIri", new { activityIri });
+    }
+
+    public async Task<int> CountAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM inbox");
+    }
+}

@@ -1,0 +1,48 @@
+using System.Reflection;
+using Dapper;
+
+namespace Camtree.Node.Storage;
+
+/// <summary>
+/// Applies the SQL files embedded from <c>Storage/Migrations</c> in name order, each once, each in its own
+/// transaction, recording them in <c>schema_migrations</c>. Runs at start.
+/// </summary>
+public static class Migrator
+{
+    public static async Task MigrateAsync(Database database, CancellationToken cancellationToken = default)
+    {
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        {
+            // WAL lets the web requests read while the jobs write; NORMAL is durable at each checkpoint in WAL mode.
+            await connection.ExecuteAsync("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+            await connection.ExecuteAsync(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
+        }
+
+        var assembly = typeof(Migrator).Assembly;
+        var scripts = assembly.GetManifestResourceNames()
+            .Where(n => n.Contains(".Storage.Migrations.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+        foreach (var script in scripts)
+        {
+            var name = script[(script.IndexOf(".Migrations.", StringComparison.Ordinal) + 12)..];
+            await database.InTransactionAsync(async (connection, transaction) =>
+            {
+                var applied = await connection.ExecuteScalarAsync<long>(
+                    "SELECT count(*) FROM schema_migrations WHERE name = @name", new { name }, transaction);
+                if (applied > 0) return 0;
+                await connection.ExecuteAsync(ReadScript(assembly, script), transaction: transaction);
+                await connection.ExecuteAsync("INSERT INTO schema_migrations (name, applied_at) VALUES (@name, @at)",
+                    new { name, at = DateTimeOffset.UtcNow }, transaction);
+                return 1;
+            }, cancellationToken);
+        }
+    }
+
+    private static string ReadScript(Assembly assembly, string resource)
+    {
+        using var stream = assembly.GetManifestResourceStream(resource)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

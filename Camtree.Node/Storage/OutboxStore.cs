@@ -1,0 +1,50 @@
+using System.Data;
+using Dapper;
+
+namespace Camtree.Node.Storage;
+
+/// <summary>An activity sent by a local actor, stored once as serialised JSON.</summary>
+public sealed record OutboxEntry
+{
+    public long Id { get; init; }
+    public string Iri { get; init; } = "";
+    public long LocalActorId { get; init; }
+    public string ActivityType { get; init; } = "";
+    public string? ObjectIri { get; init; }
+    public bool IsPublic { get; init; }
+    public string Json { get; init; } = "";
+    public DateTimeOffset PublishedAt { get; init; }
+}
+
+/// <summary>Sent activities: the source of outbox collections and of delivery payloads.</summary>
+public sealed class OutboxStore(Database database)
+{
+    public Task InsertAsync(IDbConnection connection, IDbTransaction transaction, OutboxEntry entry) =>
+        connection.ExecuteAsync("""
+            INSERT INTO outbox (iri, local_actor_id, activity_type, object_iri, is_public, json, published_at)
+            VALUES (@Iri, @LocalActorId, @ActivityType, @ObjectIri, @IsPublic, @Json, @PublishedAt)
+            """, entry, transaction);
+
+    public async Task<OutboxEntry?> FindAsync(string iri)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<OutboxEntry>("SELECT * FROM outbox WHERE iri = @iri", new { iri });
+    }
+
+    public async Task<int> CountPublicAsync(long localActorId)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<int>(
+            "SELECT count(*) FROM outbox WHERE local_actor_id = @localActorId AND is_public = 1", new { localActorId });
+    }
+
+    /// <summary>One page of an actor's public activities, newest first, older than <paramref name="beforeId"/> when given.</summary>
+    public async Task<IReadOnlyList<OutboxEntry>> PagePublicAsync(long localActorId, long? beforeId, int size)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<OutboxEntry>("""
+            SELECT * FROM outbox WHERE local_actor_id = @localActorId AND is_public = 1 AND (@beforeId IS NULL OR id < @beforeId)
+            ORDER BY id DESC LIMIT @size
+            """, new { localActorId, beforeId, size })).ToList();
+    }
+}

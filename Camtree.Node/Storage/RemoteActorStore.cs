@@ -1,0 +1,63 @@
+using Camtree.Protocol.Discovery;
+using Camtree.Protocol.Signatures;
+using Dapper;
+
+namespace Camtree.Node.Storage;
+
+/// <summary>What this node remembers of an actor on another server.</summary>
+public sealed record StoredRemoteActor
+{
+    public string Iri { get; init; } = "";
+    public string ActorType { get; init; } = "";
+    public string? Username { get; init; }
+    public string? DisplayName { get; init; }
+    public string Inbox { get; init; } = "";
+    public string? SharedInbox { get; init; }
+    public string? Url { get; init; }
+    public bool ManuallyApprovesFollowers { get; init; }
+    public DateTimeOffset FetchedAt { get; init; }
+
+    /// <summary>A handle to show people: <c>@user@host</c>, or the IRI when the actor has no username.</summary>
+    public string Handle => Username is null ? Iri : $"@{Username}@{new Uri(Iri).Authority}";
+}
+
+/// <summary>Cached remote actors and their public keys.</summary>
+public sealed class RemoteActorStore(Database database, TimeProvider time)
+{
+    /// <summary>Stores (or refreshes) an actor and replaces its keys, in one transaction.</summary>
+    public Task SaveAsync(RemoteActor actor) => database.InTransactionAsync(async (connection, transaction) =>
+    {
+        var now = time.GetUtcNow();
+        await connection.ExecuteAsync("""
+            INSERT INTO remote_actors (iri, actor_type, username, display_name, inbox, shared_inbox, url, manually_approves_followers, fetched_at)
+            VALUES (@Id, @Type, @PreferredUsername, @Name, @Inbox, @SharedInbox, @Url, @ManuallyApprovesFollowers, @now)
+            ON CONFLICT (iri) DO UPDATE SET actor_type = excluded.actor_type, username = excluded.username,
+                display_name = excluded.display_name, inbox = excluded.inbox, shared_inbox = excluded.shared_inbox,
+                url = excluded.url, manually_approves_followers = excluded.manually_approves_followers, fetched_at = excluded.fetched_at
+            """, new { actor.Id, actor.Type, actor.PreferredUsername, actor.Name, actor.Inbox, actor.SharedInbox, actor.Url, actor.ManuallyApprovesFollowers, now }, transaction);
+        await connection.ExecuteAsync("DELETE FROM remote_keys WHERE owner_iri = @Id", new { actor.Id }, transaction);
+        foreach (var key in actor.PublicKeys)
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO remote_keys (key_id, owner_iri, public_key_pem, fetched_at) VALUES (@KeyId, @Owner, @PublicKeyPem, @now)
+                ON CONFLICT (key_id) DO UPDATE SET owner_iri = excluded.owner_iri, public_key_pem = excluded.public_key_pem, fetched_at = excluded.fetched_at
+                """, new { key.KeyId, key.Owner, key.PublicKeyPem, now }, transaction);
+        }
+        return 0;
+    });
+
+    public async Task<StoredRemoteActor?> FindAsync(string iri)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<StoredRemoteActor>(
+            "SELECT * FROM remote_actors WHERE iri = @iri", new { iri });
+    }
+
+    public async Task<ResolvedPublicKey?> FindKeyAsync(string keyId)
+    {
+        await using var connection = await database.OpenAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<(string KeyId, string OwnerIri, string PublicKeyPem)>(
+            "SELECT key_id, owner_iri, public_key_pem FROM remote_keys WHERE key_id = @keyId", new { keyId });
+        return row.KeyId is null ? null : new ResolvedPublicKey(row.KeyId, row.OwnerIri, row.PublicKeyPem);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Data;
+using Dapper;
+
+namespace Camtree.Node.Storage;
+
+/// <summary>A research report as the node stores it: written here, or received from another node.</summary>
+public sealed record ReportRow
+{
+    public long Id { get; init; }
+    public string Iri { get; init; } = "";
+    /// <summary>Set for reports written on this node: the last segment of their IRI.</summary>
+    public string? LocalSlug { get; init; }
+    public long? LocalAuthorId { get; init; }
+    public string AuthorIri { get; init; } = "";
+    public string AuthorName { get; init; } = "";
+    public string Title { get; init; } = "";
+    public string SummaryHtml { get; init; } = "";
+    public string ContentHtml { get; init; } = "";
+    public string? ContentMarkdown { get; init; }
+    public string Language { get; init; } = "";
+    public string? Methodology { get; init; }
+    public string? EducationalLevel { get; init; }
+    public string? SubjectArea { get; init; }
+    public string? Country { get; init; }
+    public string? Setting { get; init; }
+    public string? ResearchContext { get; init; }
+    public string? Aims { get; init; }
+    public string? Methods { get; init; }
+    public string? Findings { get; init; }
+    public string License { get; init; } = "";
+    /// <summary>Theme names, space-separated.</summary>
+    public string Themes { get; init; } = "";
+    public string Url { get; init; } = "";
+    public DateTimeOffset PublishedAt { get; init; }
+    public DateTimeOffset ReceivedAt { get; init; }
+    /// <summary>For received reports: the key whose signature delivered it.</summary>
+    public string? VerifiedKeyId { get; init; }
+
+    public bool IsLocal => LocalSlug is not null;
+    public IReadOnlyList<string> ThemeList => Themes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+}
+
+/// <summary>Reports, local and federated: one table, one library.</summary>
+public sealed class ReportStore(Database database)
+{
+    public Task<long> InsertAsync(IDbConnection connection, IDbTransaction transaction, ReportRow report) =>
+        connection.ExecuteScalarAsync<long>("""
+            INSERT INTO reports (iri, local_slug, local_author_id, author_iri, author_name, title, summary_html, content_html, content_markdown,
+                language, methodology, educational_level, subject_area, country, setting, research_context, aims, methods, findings,
+                license, themes, url, published_at, received_at, verified_key_id)
+            VALUES (@Iri, @LocalSlug, @LocalAuthorId, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @ContentMarkdown,
+                @Language, @Methodology, @EducationalLevel, @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings,
+                @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @VerifiedKeyId)
+            RETURNING id
+            """, report, transaction);
+
+    /// <summary>Stores a report received from another node, or refreshes the copy already held (same IRI).</summary>
+    public async Task UpsertRemoteAsync(ReportRow report)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO reports (iri, author_iri, author_name, title, summary_html, content_html, language, methodology, educational_level,
+                subject_area, country, setting, research_context, aims, methods, findings, license, themes, url, published_at, received_at, verified_key_id)
+            VALUES (@Iri, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @Language, @Methodology, @EducationalLevel,
+                @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings, @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @VerifiedKeyId)
+            ON CONFLICT (iri) DO UPDATE SET author_name = excluded.author_name, title = excluded.title, summary_html = excluded.summary_html,
+                content_html = excluded.content_html, language = excluded.language, methodology = excluded.methodology,
+                educational_level = excluded.educational_level, subject_area = excluded.subject_area, country = excluded.country,
+                setting = excluded.setting, research_context = excluded.research_context, aims = excluded.aims, methods = excluded.methods,
+                findings = excluded.findings, license = excluded.license, themes = excluded.themes, url = excluded.url,
+                received_at = excluded.received_at, verified_key_id = excluded.verified_key_id
+            WHERE reports.local_slug IS NULL
+            """, report);
+    }
+
+    public async Task<ReportRow?> FindAsync(long id)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<ReportRow>("SELECT * FROM reports WHERE id = @id", new { id });
+    }
+
+    public async Task<ReportRow?> FindBySlugAsync(string slug)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<ReportRow>("SELECT * FROM reports WHERE local_slug = @slug", new { slug });
+    }
+
+    public async Task<ReportRow?> FindByIriAsync(string iri)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<ReportRow>("SELECT * FROM reports WHERE iri = @iri", new { iri });
+    }
+
+    /// <summary>The library, newest first: all reports, or only local or only federated ones.</summary>
+    public async Task<IReadOnlyList<ReportRow>> ListAsync(ReportOrigin origin = ReportOrigin.All, long? localAuthorId = null, int limit = 50)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<ReportRow>("""
+            SELECT * FROM reports
+            WHERE (@origin = 0 OR (@origin = 1 AND local_slug IS NOT NULL) OR (@origin = 2 AND local_slug IS NULL))
+              AND (@localAuthorId IS NULL OR local_author_id = @localAuthorId)
+            ORDER BY published_at DESC, id DESC LIMIT @limit
+            """, new { origin = (int)origin, localAuthorId, limit })).ToList();
+    }
+
+    public async Task<int> CountLocalAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM reports WHERE local_slug IS NOT NULL");
+    }
+}
+
+/// <summary>Which reports a library listing shows.</summary>
+public enum ReportOrigin { All = 0, Local = 1, Federated = 2 }

@@ -1,0 +1,87 @@
+using System.Text;
+using Camtree.Node.Configuration;
+using Camtree.Node.Federation;
+using Camtree.Node.Storage;
+using Microsoft.Extensions.Options;
+using static Camtree.Node.Web.Html;
+
+namespace Camtree.Node.Web;
+
+/// <summary>The server-rendered pages: the library, a report, a practitioner's profile.</summary>
+public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
+{
+    private string NodeName => options.Value.NodeName;
+
+    public IResult Library(IReadOnlyList<ReportRow> reports, int localCount)
+    {
+        var body = new StringBuilder();
+        body.Append($"<h1>{E(NodeName)}</h1>");
+        body.Append($"<p class=\"meta\">{reports.Count} reports shown · {localCount} written here, the others from the nodes this library federates with.</p>");
+        if (reports.Count == 0) body.Append("<p>No reports yet.</p>");
+        foreach (var report in reports) body.Append(Card(report));
+        return Page(NodeName, "Library", body.ToString());
+    }
+
+    public IResult Report(ReportRow report)
+    {
+        var body = new StringBuilder();
+        body.Append($"<article lang=\"{E(report.Language)}\">");
+        body.Append($"<h1>{E(report.Title)}</h1>");
+        body.Append($"<p class=\"meta\">by <a href=\"{E(AuthorLink(report))}\">{E(report.AuthorName)}</a> · {report.PublishedAt:d MMMM yyyy} · {E(report.Language)}");
+        if (!report.IsLocal) body.Append($" · <span class=\"tag origin\">from {E(new Uri(report.Iri).Authority)}</span> <a href=\"{E(report.Url)}\">original</a>");
+        body.Append("</p>");
+        body.Append("<dl class=\"research\">");
+        Field(body, "Methodology", report.Methodology);
+        Field(body, "Phase", report.EducationalLevel);
+        Field(body, "Subject", report.SubjectArea);
+        Field(body, "Country", report.Country);
+        Field(body, "Setting", report.Setting);
+        body.Append($"<dt>Licence</dt><dd><a href=\"{E(report.License)}\">{E(report.License)}</a></dd>");
+        body.Append("</dl>");
+        body.Append("<section><h2>Abstract</h2>").Append(report.SummaryHtml).Append("</section>");
+        body.Append("<section>").Append(report.ContentHtml).Append("</section>");
+        body.Append(Themes(report));
+        body.Append("</article>");
+        return Page(NodeName, report.Title, body.ToString(), report.Language);
+    }
+
+    public IResult Profile(LocalActor actor, IReadOnlyList<ReportRow> reports)
+    {
+        var body = new StringBuilder();
+        body.Append($"<h1>{E(actor.DisplayName)}</h1>");
+        body.Append($"<p class=\"meta\">{E(uris.Handle(actor.Username).ToString())}</p><p>{E(actor.Summary)}</p>");
+        body.Append($"<h2>Reports</h2>");
+        if (reports.Count == 0) body.Append("<p>No reports yet.</p>");
+        foreach (var report in reports) body.Append(Card(report));
+        return Page(NodeName, actor.DisplayName, body.ToString());
+    }
+
+    private string Card(ReportRow report)
+    {
+        var card = new StringBuilder();
+        card.Append($"<article class=\"card\" lang=\"{E(report.Language)}\">");
+        card.Append($"<h3><a href=\"{E(PageLink(report))}\">{E(report.Title)}</a></h3>");
+        card.Append($"<p class=\"meta\">{E(report.AuthorName)} · {report.PublishedAt:d MMM yyyy} · {E(report.Language)}");
+        if (report.Methodology is not null) card.Append($" · {E(report.Methodology)}");
+        if (!report.IsLocal) card.Append($" · <span class=\"tag origin\">from {E(new Uri(report.Iri).Authority)}</span>");
+        card.Append("</p>");
+        if (report.Findings is not null) card.Append($"<p>{E(report.Findings)}</p>");
+        card.Append(Themes(report));
+        card.Append("</article>");
+        return card.ToString();
+    }
+
+    /// <summary>Local reports live at their IRI; federated ones at this node's copy.</summary>
+    private static string PageLink(ReportRow report) => report.IsLocal ? report.Url : $"/library/{report.Id}";
+
+    private string AuthorLink(ReportRow report) =>
+        uris.ParseActor(report.AuthorIri) is { } username ? uris.Profile(username) : report.AuthorIri;
+
+    private static string Themes(ReportRow report) =>
+        string.Concat(report.ThemeList.Select(t => $"<span class=\"tag\">#{E(t)}</span>"));
+
+    private static void Field(StringBuilder body, string label, string? value)
+    {
+        if (!string.IsNullOrWhiteSpace(value)) body.Append($"<dt>{E(label)}</dt><dd>{E(value)}</dd>");
+    }
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Camtree.Protocol.JsonLd;
+using Camtree.Protocol.Signatures;
+using Camtree.Protocol.Vocabulary;
+
+namespace Camtree.Protocol.Discovery;
+
+/// <summary>Options of <see cref="RemoteDocumentClient"/>.</summary>
+public sealed record RemoteFetchOptions
+{
+    /// <summary>
+    /// Allow plain <c>http://</c> when <c>https://</c> cannot be reached (WebFinger), for development and tests.
+    /// </summary>
+    public bool AllowHttp { get; init; }
+    /// <summary>How long one fetch may take.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>
+/// The one way a node reads documents from other servers (actors, keys, objects, WebFinger): the right
+/// <c>Accept</c>, an optional signature as the node's instance actor, a bounded response size and a timeout,
+/// and the rule that a document's <c>id</c> must have the origin of the URL it was fetched from.
+/// Give it an <see cref="HttpClient"/> whose handler chain ends in an <see cref="HttpSignatureHandler"/>
+/// (and whose primary handler bounds redirects).
+/// </summary>
+public sealed class RemoteDocumentClient(HttpClient http, RemoteFetchOptions options)
+{
+    /// <summary>Fetches an ActivityPub document and normalises it. Throws <see cref="RemoteFetchException"/>.</summary>
+    public async Task<IncomingObject> FetchObjectAsync(string iri, SigningKey? signAs, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(iri, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+            throw new RemoteFetchException($"not an http(s) IRI: {iri}");
+        var (body, finalUri) = await GetAsync(uri, ActivityStreams.AcceptHeader, signAs, cancellationToken);
+        IncomingObject document;
+        try { document = IncomingObject.Parse(body); }
+        catch (IncomingDocumentException e) { throw new RemoteFetchException($"{iri}: {e.Message}"); }
+
+        // A document is only authoritative for its own origin (Mastodon and Fedify drop the others).
+        if (document.Id is null || !Uri.TryCreate(document.Id, UriKind.Absolute, out var id)
+            || !SameOrigin(id, finalUri))
+            throw new RemoteFetchException($"{iri}: the document's id ({document.Id}) is not on the origin it was fetched from");
+        return document;
+    }
+
+    /// <summary>Fetches an actor document by IRI.</summary>
+    public async Task<RemoteActor> FetchActorAsync(string iri, SigningKey? signAs, CancellationToken cancellationToken)
+    {
+        var document = await FetchObjectAsync(iri, signAs, cancellationToken);
+        return RemoteActor.FromDocument(document)
+            ?? throw new RemoteFetchException($"{iri} is not an actor with an inbox");
+    }
+
+    /// <summary>
+    /// Looks up a handle with WebFinger (RFC 7033 §4) and returns the ActivityPub actor IRI it names.
+    /// Tries https, and plain http only when <see cref="RemoteFetchOptions.AllowHttp"/> is set.
+    /// </summary>
+    public async Task<string> LookupWebFingerAsync(AccountHandle handle, CancellationToken cancellationToken)
+    {
+        var query = $"{WebFinger.Path}?resource={Uri.EscapeDataString(handle.AcctUri)}";
+        byte[] body;
+        try
+        {
+            (body, _) = await GetAsync(new Uri($"https://{handle.Host}{query}"), WebFinger.MediaType, null, cancellationToken);
+        }
+        catch (RemoteFetchException) when (options.AllowHttp)
+        {
+            (body, _) = await GetAsync(new Uri($"http://{handle.Host}{query}"), WebFinger.MediaType, null, cancellationToken);
+        }
+        WebFingerResponse? response;
+        try { response = System.Text.Json.JsonSerializer.Deserialize<WebFingerResponse>(body); }
+        catch (System.Text.Json.JsonException e) { throw new RemoteFetchException($"WebFinger for {handle}: {e.Message}"); }
+        return response?.ActorIri ?? throw new RemoteFetchException($"WebFinger for {handle} names no ActivityPub actor");
+    }
+
+    private async Task<(byte[] Body, Uri FinalUri)> GetAsync(Uri uri, string accept, SigningKey? signAs, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Accept.ParseAdd(accept);
+        if (signAs is not null) request.Options.Set(HttpSignatureHandler.SigningKeyOption, signAs);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            if (response.StatusCode == HttpStatusCode.Gone)
+                throw new RemoteFetchException($"{uri} is gone (410)", gone: true);
+            if (!response.IsSuccessStatusCode)
+                throw new RemoteFetchException($"{uri} answered {(int)response.StatusCode}");
+            if (response.Content.Headers.ContentLength > IncomingDocumentLimits.MaxBodyBytes)
+                throw new RemoteFetchException($"{uri}: response larger than {IncomingDocumentLimits.MaxBodyBytes} bytes");
+            var body = await ReadBoundedAsync(response.Content, timeout.Token)
+                ?? throw new RemoteFetchException($"{uri}: response larger than {IncomingDocumentLimits.MaxBodyBytes} bytes");
+            return (body, response.RequestMessage?.RequestUri ?? uri);
+        }
+        catch (HttpRequestException e) { throw new RemoteFetchException($"{uri}: {e.Message}"); }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RemoteFetchException($"{uri}: timed out after {options.Timeout.TotalSeconds:0} s");
+        }
+    }
+
+    private static async Task<byte[]?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > IncomingDocumentLimits.MaxBodyBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Scheme, host and port equal (RFC 6454 origin).</summary>
+    public static bool SameOrigin(Uri a, Uri b) =>
+        a.Scheme == b.Scheme && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
+}
+
+/// <summary>A remote document could not be fetched or is not acceptable; the message says why.</summary>
+public sealed class RemoteFetchException(string message, bool gone = false) : Exception(message)
+{
+    /// <summary>The server answered 410 Gone: the object was deleted.</summary>
+    public bool Gone { get; } = gone;
+}

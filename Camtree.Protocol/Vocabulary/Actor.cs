@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+
+namespace Camtree.Protocol.Vocabulary;
+
+/// <summary>
+/// An ActivityPub actor document (ActivityPub §4.1): a practitioner (<c>Person</c>) or a node's library
+/// (<c>Service</c>), with the RSA key other servers verify its HTTP signatures with.
+/// </summary>
+public sealed record Actor
+{
+    public required string Id { get; init; }
+    public required string Type { get; init; }
+    public required string PreferredUsername { get; init; }
+    public string? Name { get; init; }
+    public string? Summary { get; init; }
+    /// <summary>The human-facing profile page.</summary>
+    public string? Url { get; init; }
+    public required string Inbox { get; init; }
+    public required string Outbox { get; init; }
+    public required string Followers { get; init; }
+    public required string Following { get; init; }
+    public ActorEndpoints? Endpoints { get; init; }
+    public bool ManuallyApprovesFollowers { get; init; }
+    public DateTimeOffset? Published { get; init; }
+    public required PublicKey PublicKey { get; init; }
+}
+
+/// <summary>The <c>endpoints</c> of an actor (ActivityPub §4.1); Camtree publishes its shared inbox there.</summary>
+public sealed record ActorEndpoints(string SharedInbox);
+
+/// <summary>
+/// An actor's RSA public key in the W3C security vocabulary, as Mastodon publishes it:
+/// <c>id</c> = actor IRI + <c>#main-key</c>, <c>owner</c> = the actor, PEM-encoded SubjectPublicKeyInfo.
+/// </summary>
+public sealed record PublicKey(string Id, string Owner, string PublicKeyPem);
