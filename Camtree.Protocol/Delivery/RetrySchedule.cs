@@ -2,12 +2,12 @@ namespace Camtree.Protocol.Delivery;
 
 /// <summary>
 /// When to try a failed delivery again: polynomial backoff as Mastodon's job queue (Sidekiq) does it,
-/// <c>attempt⁴ + 15 s + jitter</c>, for <see cref="MaxAttempts"/> attempts, which spans about two and a half days.
+/// <c>attempt⁴ + 15 s + jitter</c>, for <see cref="MaxAttempts"/> attempts, which spans about two days.
 /// </summary>
 public static class RetrySchedule
 {
-    /// <summary>Attempts in all, the first included (Mastodon: 16).</summary>
-    public const int MaxAttempts = 16;
+    /// <summary>Attempts in all: the first and 16 retries, as Mastodon retries a delivery 16 times.</summary>
+    public const int MaxAttempts = 17;
 
     /// <summary>
     /// The delay before the next attempt after <paramref name="failedAttempts"/> failures (1 after the first),

@@ -1,0 +1,103 @@
+using System.Text;
+using System.Text.Json;
+using Camtree.Protocol.Delivery;
+using Camtree.Protocol.Discovery;
+using Camtree.Protocol.JsonLd;
+
+namespace Camtree.Tests.Protocol;
+
+public sealed class DiscoveryAndDeliveryTests
+{
+    [Theory]
+    [InlineData("@alice@camtree.example.ac.uk", "alice", "camtree.example.ac.uk")]
+    [InlineData("alice@Camtree.Example", "alice", "camtree.example")]
+    [InlineData("acct:bob@127.0.0.1:5081", "bob", "127.0.0.1:5081")]
+    public void Handles_parse(string text, string user, string host)
+    {
+        Assert.True(AccountHandle.TryParse(text, out var handle));
+        Assert.Equal(user, handle.User);
+        Assert.Equal(host, handle.Host);
+        Assert.Equal($"acct:{user}@{host}", handle.AcctUri);
+    }
+
+    [Theory]
+    [InlineData("alice")]
+    [InlineData("@alice@")]
+    [InlineData("a@b@c")]
+    [InlineData("al ice@host")]
+    [InlineData("")]
+    public void Non_handles_do_not_parse(string text) => Assert.False(AccountHandle.TryParse(text, out _));
+
+    [Fact]
+    public void WebFinger_response_names_the_ActivityPub_actor()
+    {
+        var response = WebFinger.Describe(new AccountHandle("ana", "a.example"), "https://a.example/users/ana", "https://a.example/@ana");
+        var json = JsonSerializer.Serialize(response);
+        var parsed = JsonSerializer.Deserialize<WebFingerResponse>(json)!;
+        Assert.Equal("acct:ana@a.example", parsed.Subject);
+        Assert.Equal("https://a.example/users/ana", parsed.ActorIri);
+        Assert.DoesNotContain("template", json); // absent members are left out, not null
+    }
+
+    [Fact]
+    public void A_Mastodon_WebFinger_response_is_read()
+    {
+        // The shape mastodon.social answers with (links of several kinds, the self link typed activity+json).
+        var json = """
+            {"subject":"acct:Gargron@mastodon.social","aliases":["https://mastodon.social/@Gargron","https://mastodon.social/users/Gargron"],
+             "links":[{"rel":"http://webfinger.net/rel/profile-page","type":"text/html","href":"https://mastodon.social/@Gargron"},
+                      {"rel":"self","type":"application/activity+json","href":"https://mastodon.social/users/Gargron"},
+                      {"rel":"http://ostatus.org/schema/1.0/subscribe","template":"https://mastodon.social/authorize_interaction?uri={uri}"}]}
+            """;
+        Assert.Equal("https://mastodon.social/users/Gargron", JsonSerializer.Deserialize<WebFingerResponse>(json)!.ActorIri);
+    }
+
+    [Fact]
+    public void An_actor_document_gives_inboxes_and_only_its_own_keys()
+    {
+        var actor = RemoteActor.FromDocument(IncomingObject.Parse(Encoding.UTF8.GetBytes("""
+            {"id":"https://a.example/users/ana","type":"Person","preferredUsername":"ana","inbox":"https://a.example/users/ana/inbox",
+             "endpoints":{"sharedInbox":"https://a.example/inbox"},
+             "publicKey":[{"id":"https://a.example/users/ana#main-key","owner":"https://a.example/users/ana","publicKeyPem":"PEM1"},
+                          {"id":"https://evil.example/k","owner":"https://evil.example/users/eve","publicKeyPem":"PEM2"}]}
+            """)))!;
+        Assert.Equal("https://a.example/inbox", actor.DeliveryInbox);
+        var key = Assert.Single(actor.PublicKeys);
+        Assert.Equal("https://a.example/users/ana#main-key", key.KeyId);
+    }
+
+    [Fact]
+    public void Inboxes_are_shared_where_possible_and_each_used_once()
+    {
+        var inboxes = InboxResolver.ResolveInboxes([
+            ("https://a.example/users/1/inbox", "https://a.example/inbox"),
+            ("https://a.example/users/2/inbox", "https://a.example/inbox"),
+            ("https://b.example/users/3/inbox", null),
+            ("https://b.example/users/3/inbox", null),
+            ("https://c.example/u/4/inbox", "https://c.example/inbox"),
+        ]);
+        Assert.Equal(["https://a.example/inbox", "https://b.example/users/3/inbox", "https://c.example/inbox"], inboxes);
+    }
+
+    [Fact]
+    public void Retries_back_off_over_about_two_days_then_stop()
+    {
+        var delays = Enumerable.Range(1, RetrySchedule.MaxAttempts - 1).Select(n => RetrySchedule.NextDelay(n, 0.5)!.Value).ToList();
+        Assert.True(delays.Zip(delays.Skip(1)).All(p => p.Second > p.First), "each wait is longer than the one before");
+        var total = delays.Aggregate(TimeSpan.Zero, (sum, d) => sum + d);
+        Assert.InRange(total.TotalDays, 1.5, 3.5);
+        Assert.Null(RetrySchedule.NextDelay(RetrySchedule.MaxAttempts, 0.5));
+    }
+
+    [Theory]
+    [InlineData(400, true)]
+    [InlineData(404, true)]
+    [InlineData(410, true)]
+    [InlineData(401, false)]
+    [InlineData(408, false)]
+    [InlineData(429, false)]
+    [InlineData(500, false)]
+    [InlineData(503, false)]
+    public void Which_failures_are_permanent(int status, bool permanent) =>
+        Assert.Equal(permanent, ActivitySender.IsPermanent((System.Net.HttpStatusCode)status));
+}
