@@ -27,7 +27,7 @@ public static class HtmlSanitizer
         var parser = new HtmlParser();
         var document = parser.ParseDocument("<body></body>");
         var body = document.Body!;
-        foreach (var node in parser.ParseFragment(html, body)) body.AppendChild(node);
+        foreach (var node in parser.ParseFragment(html, body).ToList()) body.AppendChild(node);
         Clean(body);
         return body.InnerHtml;
     }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using Markdig;
 
@@ -15,6 +14,13 @@ public static class ReportRendering
         .UseAutoLinks()
         .Build();
 
+    // Encodes only what HTML needs (<, >, &, quotes): reports are in many languages, and their letters stay letters.
+    private static readonly System.Text.Encodings.Web.HtmlEncoder Encoder =
+        System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
+    /// <summary>HTML-encodes text for an element body or a quoted attribute.</summary>
+    public static string Encode(string? text) => Encoder.Encode(text ?? "");
+
     public static string MarkdownToHtml(string markdown) => Markdown.ToHtml(markdown ?? "", Pipeline);
 
     /// <summary>
@@ -27,7 +33,7 @@ public static class ReportRendering
         void Part(string label, string? text)
         {
             if (string.IsNullOrWhiteSpace(text)) return;
-            html.Append("<p><strong>").Append(label).Append(":</strong> ").Append(WebUtility.HtmlEncode(text.Trim())).Append("</p>");
+            html.Append("<p><strong>").Append(label).Append(":</strong> ").Append(Encode(text.Trim())).Append("</p>");
         }
         Part("Context", context);
         Part("Aims", aims);

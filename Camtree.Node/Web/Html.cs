@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 
 namespace Camtree.Node.Web;
@@ -7,7 +6,7 @@ namespace Camtree.Node.Web;
 public static class Html
 {
     /// <summary>HTML-encodes text.</summary>
-    public static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+    public static string E(string? text) => Library.ReportRendering.Encode(text);
 
     /// <summary>A whole page in the house layout.</summary>
     public static IResult Page(string nodeName, string title, string body, string? lang = null) => Results.Content($$"""

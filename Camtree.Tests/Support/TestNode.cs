@@ -48,7 +48,7 @@ public sealed class TestNode : IAsyncDisposable
             ["Camtree:NodeName"] = $"{name} library",
             ["Camtree:SeedDemo"] = seedDemo ? "true" : "false",
             ["Camtree:AllowPrivateNetworks"] = "true",
-            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("CAMTREE_TEST_LOG_LEVEL") ?? "Warning",
         });
         await NodeApp.InitializeAsync(app.Services);
         await app.StartAsync();

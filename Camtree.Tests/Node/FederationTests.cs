@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Camtree.Node.Storage;
+using Camtree.Tests.Support;
+
+namespace Camtree.Tests.Node;
+
+/// <summary>
+/// Real nodes federating over HTTP on loopback: a practitioner on one node follows one on another by handle,
+/// the follow is accepted, a report published on the first arrives, verified, in the second's library.
+/// </summary>
+public sealed class FederationTests : IAsyncLifetime
+{
+    private TestNode _university = null!;
+    private TestNode _schools = null!;
+    private TestNode _country = null!;
+
+    public async Task InitializeAsync()
+    {
+        var nodes = await Task.WhenAll(TestNode.StartAsync("university"), TestNode.StartAsync("schools"), TestNode.StartAsync("country"));
+        (_university, _schools, _country) = (nodes[0], nodes[1], nodes[2]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _university.DisposeAsync();
+        await _schools.DisposeAsync();
+        await _country.DisposeAsync();
+    }
+
+    private static async Task<JsonElement> FollowAsync(Practitioner follower, string target)
+    {
+        using var response = await follower.Api.PostAsJsonAsync("/api/v1/follows", new { target });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static Task WaitUntilFollowIsAsync(Practitioner follower, string targetIri, string state) =>
+        Eventually.TrueAsync(async () =>
+        {
+            var follows = await follower.Api.GetFromJsonAsync<JsonElement>("/api/v1/follows");
+            return follows.EnumerateArray().Any(f => f.GetProperty("target").GetString() == targetIri && f.GetProperty("state").GetString() == state);
+        }, $"the follow of {targetIri} to be {state}");
+
+    private static async Task<string> PublishAsync(Practitioner author, string title, string language = "en")
+    {
+        using var response = await author.Api.PostAsJsonAsync("/api/v1/reports", new
+        {
+            title, language,
+            researchContext = "Two Year 8 classes in a comprehensive school.",
+            aims = "To see whether talk partners raise participation.",
+            methods = "Action research: two cycles, observation and pupil voice.",
+            findings = "Participation rose in both classes; quieter pupils spoke more.",
+            body = "## What we tried\nTalk partners before every whole-class question.",
+            methodology = "action-research", educationalLevel = "secondary", country = "CL", themes = new[] { "oracy" },
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("iri").GetString()!;
+    }
+
+    private static Task<JsonElement> WaitForReportAsync(TestNode node, string iri) =>
+        Eventually.GetAsync<object>(async () =>
+        {
+            var reports = await node.Http.GetFromJsonAsync<JsonElement>("/api/v1/reports?origin=federated");
+            return reports.EnumerateArray().Where(r => r.GetProperty("iri").GetString() == iri).Select(r => (object?)r).FirstOrDefault();
+        }, $"{iri} to reach {node.BaseUrl}").ContinueWith(t => (JsonElement)t.Result);
+
+    [Fact]
+    public async Task A_report_published_on_one_node_reaches_a_follower_on_another_verified()
+    {
+        var valentina = await _university.AddPractitionerAsync("valentina", "Valentina Rojas");
+        var hannah = await _schools.AddPractitionerAsync("hannah", "Hannah Whitfield");
+
+        var follow = await FollowAsync(hannah, "@" + valentina.Handle);
+        Assert.Equal(valentina.Iri, follow.GetProperty("target").GetString());
+        await WaitUntilFollowIsAsync(hannah, valentina.Iri, FollowStates.Accepted);
+
+        var followers = await valentina.Api.GetFromJsonAsync<JsonElement>("/api/v1/followers");
+        Assert.Equal(hannah.Iri, Assert.Single(followers.EnumerateArray()).GetProperty("follower").GetString());
+
+        var iri = await PublishAsync(valentina, "Compañeros de conversación en octavo básico", "es");
+        var received = await WaitForReportAsync(_schools, iri);
+
+        Assert.Equal("Compañeros de conversación en octavo básico", received.GetProperty("title").GetString());
+        Assert.Equal(valentina.Iri, received.GetProperty("authorIri").GetString());
+        Assert.Equal("Valentina Rojas", received.GetProperty("authorName").GetString());
+        Assert.Equal("es", received.GetProperty("language").GetString());
+        Assert.Equal("action-research", received.GetProperty("methodology").GetString());
+        Assert.Equal(["oracy"], received.GetProperty("themes").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal($"{valentina.Iri}#main-key", received.GetProperty("verifiedKeyId").GetString());
+
+        // The schools node shows it in its library, marked as coming from the university node.
+        var library = await _schools.Http.GetStringAsync("/");
+        Assert.Contains("Compañeros de conversación en octavo básico", library);
+        Assert.Contains($"from {_university.Authority}", library);
+        var page = await _schools.Http.GetStringAsync($"/library/{received.GetProperty("id").GetInt64()}");
+        Assert.Contains("Talk partners before every whole-class question.", page);
+    }
+
+    [Fact]
+    public async Task Followers_on_one_node_share_one_delivery_to_its_shared_inbox()
+    {
+        var author = await _university.AddPractitionerAsync("shared_author", "Shared Author");
+        var first = await _country.AddPractitionerAsync("reader_one", "Reader One");
+        var second = await _country.AddPractitionerAsync("reader_two", "Reader Two");
+        await FollowAsync(first, author.Handle);
+        await FollowAsync(second, author.Iri);
+        await WaitUntilFollowIsAsync(first, author.Iri, FollowStates.Accepted);
+        await WaitUntilFollowIsAsync(second, author.Iri, FollowStates.Accepted);
+
+        var iri = await PublishAsync(author, "One delivery per server");
+        await WaitForReportAsync(_country, iri);
+
+        var create = (await _university.Get<OutboxStore>().PagePublicAsync(author.Actor.Id, null, 1)).Single();
+        var delivery = Assert.Single(await _university.Get<DeliveryStore>().ForActivityAsync(create.Iri));
+        Assert.Equal($"{_country.BaseUrl}/inbox", delivery.InboxUrl);
+        await Eventually.TrueAsync(async () =>
+            (await _university.Get<DeliveryStore>().ForActivityAsync(create.Iri)).Single().State == DeliveryStates.Delivered, "delivered state");
+    }
+
+    [Fact]
+    public async Task Unfollowing_sends_Undo_and_the_follower_is_removed()
+    {
+        var author = await _country.AddPractitionerAsync("undo_author", "Undo Author");
+        var reader = await _schools.AddPractitionerAsync("undo_reader", "Undo Reader");
+        await FollowAsync(reader, author.Handle);
+        await WaitUntilFollowIsAsync(reader, author.Iri, FollowStates.Accepted);
+
+        using var response = await reader.Api.DeleteAsync($"/api/v1/follows?target={Uri.EscapeDataString(author.Handle)}");
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+
+        await Eventually.TrueAsync(async () =>
+            (await author.Api.GetFromJsonAsync<JsonElement>("/api/v1/followers")).GetArrayLength() == 0, "the follower to be removed");
+        var reports = await PublishAsync(author, "Not for former followers");
+        var create = (await _country.Get<OutboxStore>().PagePublicAsync(author.Actor.Id, null, 1)).Single();
+        Assert.Empty(await _country.Get<DeliveryStore>().ForActivityAsync(create.Iri));
+    }
+
+    [Fact]
+    public async Task A_practitioner_who_approves_followers_leaves_the_follow_pending()
+    {
+        var careful = await _university.AddPractitionerAsync("careful", "Careful Researcher", manuallyApprovesFollowers: true);
+        var reader = await _country.AddPractitionerAsync("hopeful", "Hopeful Reader");
+        await FollowAsync(reader, careful.Handle);
+
+        await Eventually.TrueAsync(async () =>
+            (await careful.Api.GetFromJsonAsync<JsonElement>("/api/v1/followers")).EnumerateArray()
+                .Any(f => f.GetProperty("state").GetString() == FollowStates.Pending), "a pending follower on the university node");
+        var follows = await reader.Api.GetFromJsonAsync<JsonElement>("/api/v1/follows");
+        Assert.Equal(FollowStates.Pending, Assert.Single(follows.EnumerateArray()).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Following_an_unknown_handle_is_a_clear_error()
+    {
+        var reader = await _schools.AddPractitionerAsync("lost", "Lost Reader");
+        using var response = await reader.Api.PostAsJsonAsync("/api/v1/follows", new { target = $"nobody@{_university.Authority}" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("404", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        using var bad = await reader.Api.PostAsJsonAsync("/api/v1/follows", new { target = "not a handle" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+}
