@@ -1,0 +1,187 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Camtree.Node.Storage;
+using Camtree.Protocol.Delivery;
+using Camtree.Protocol.Signatures;
+using Camtree.Protocol.Vocabulary;
+using Camtree.Tests.Support;
+
+namespace Camtree.Tests.Node;
+
+/// <summary>
+/// The inbox trusts nothing: unsigned, forged, tampered, replayed-late or mis-attributed deliveries are refused
+/// at once with a reason, malformed JSON gets a 400, and none of them leaves anything stored.
+/// </summary>
+public sealed class InboxSecurityTests : IAsyncLifetime
+{
+    private TestNode _origin = null!;
+    private TestNode _receiver = null!;
+    private Practitioner _alice = null!;
+    private Practitioner _bob = null!;
+
+    public async Task InitializeAsync()
+    {
+        var nodes = await Task.WhenAll(TestNode.StartAsync("origin"), TestNode.StartAsync("receiver"));
+        (_origin, _receiver) = (nodes[0], nodes[1]);
+        _alice = await _origin.AddPractitionerAsync("alice", "Alice");
+        _bob = await _origin.AddPractitionerAsync("bob", "Bob");
+        var reader = await _receiver.AddPractitionerAsync("reader", "Reader");
+        // The receiver follows alice, so a genuine Create from her would be accepted into its library.
+        using var follow = await reader.Api.PostAsJsonAsync("/api/v1/follows", new { target = _alice.Handle });
+        Assert.Equal(HttpStatusCode.Accepted, follow.StatusCode);
+        await Eventually.TrueAsync(async () => (await _receiver.Get<FollowStore>().FindFollowingAsync(reader.Actor.Id, _alice.Iri))?.State == FollowStates.Accepted,
+            "the follow to be accepted");
+        _inboxBaseline = await _receiver.Get<InboxStore>().CountAsync(); // the Accept
+    }
+
+    private int _inboxBaseline;
+
+    public async Task DisposeAsync()
+    {
+        await _origin.DisposeAsync();
+        await _receiver.DisposeAsync();
+    }
+
+    private string SharedInbox => $"{_receiver.BaseUrl}/inbox";
+
+    private string CreateJson(string actorIri, string? id = null) => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["@context"] = ActivityStreams.ContextIri,
+        ["id"] = id ?? $"{actorIri}/activities/{Guid.NewGuid():N}",
+        ["type"] = "Create",
+        ["actor"] = actorIri,
+        ["to"] = new[] { "as:Public" },
+        ["object"] = new Dictionary<string, object>
+        {
+            ["id"] = $"{_origin.BaseUrl}/reports/{Guid.NewGuid():N}", ["type"] = "Article", ["attributedTo"] = actorIri,
+            ["name"] = "A report that should not arrive", ["summary"] = "s", ["content"] = "c",
+        },
+    });
+
+    private static async Task<DeliveryOutcome> SendSignedAsync(string inbox, string json, SigningKey key, TimeProvider? time = null)
+    {
+        using var client = new HttpClient(new HttpSignatureHandler(time ?? TimeProvider.System) { InnerHandler = new SocketsHttpHandler() });
+        return await new ActivitySender(client).SendAsync(inbox, json, key, CancellationToken.None);
+    }
+
+    private SigningKey AliceKey => new($"{_alice.Iri}#main-key", _alice.Actor.PrivateKeyPem);
+
+    private async Task AssertNothingStoredAsync()
+    {
+        Assert.Equal(_inboxBaseline, await _receiver.Get<InboxStore>().CountAsync());
+        Assert.Empty(await _receiver.Get<ReportStore>().ListAsync(ReportOrigin.Federated));
+    }
+
+    private static string ErrorOf(DeliveryOutcome outcome) => outcome.Error ?? "";
+
+    [Fact]
+    public async Task An_unsigned_delivery_is_refused_with_401_and_a_reason()
+    {
+        using var content = new StringContent(CreateJson(_alice.Iri), Encoding.UTF8, ActivityStreams.MediaType);
+        using var response = await _receiver.Http.PostAsync("/inbox", content);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("not signed", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task A_delivery_signed_with_a_forged_key_for_a_real_actor_is_refused()
+    {
+        using var forged = new SigningKey($"{_alice.Iri}#main-key", RsaKeyPair.Generate().PrivateKeyPem);
+        var outcome = await SendSignedAsync(SharedInbox, CreateJson(_alice.Iri), forged);
+        Assert.Equal(401, outcome.StatusCode);
+        Assert.Contains("does not verify", ErrorOf(outcome));
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task A_delivery_signed_by_one_actor_claiming_to_be_another_is_refused()
+    {
+        using var bobKey = new SigningKey($"{_bob.Iri}#main-key", _bob.Actor.PrivateKeyPem);
+        var outcome = await SendSignedAsync(SharedInbox, CreateJson(_alice.Iri), bobKey);
+        Assert.Equal(401, outcome.StatusCode);
+        Assert.Contains("not by the activity's actor", ErrorOf(outcome));
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task A_body_changed_after_signing_is_refused()
+    {
+        var json = CreateJson(_alice.Iri);
+        var body = Encoding.UTF8.GetBytes(json);
+        var target = new Uri(SharedInbox);
+        var headers = new List<KeyValuePair<string, string>>
+        {
+            new("host", target.Authority), new("date", DateTimeOffset.UtcNow.ToString("r")),
+            new("digest", HttpDigest.ComputeDigestHeader(body)), new("content-type", ActivityStreams.MediaType),
+        };
+        using var key = AliceKey;
+        var signature = CavageSigner.SignRequest(HttpRequestParts.Create("POST", "/inbox", headers, body), key, CavageSigner.PostHeaders);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, target)
+        {
+            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(json.Replace("should not arrive", "was tampered with"))),
+        };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", ActivityStreams.MediaType);
+        request.Headers.TryAddWithoutValidation("Date", headers[1].Value);
+        request.Headers.TryAddWithoutValidation("Digest", headers[2].Value);
+        request.Headers.TryAddWithoutValidation("Signature", signature);
+        using var response = await _receiver.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("Digest", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task A_delivery_signed_two_hours_ago_is_refused()
+    {
+        using var key = AliceKey;
+        var outcome = await SendSignedAsync(SharedInbox, CreateJson(_alice.Iri), key, new FixedTimeProvider(DateTimeOffset.UtcNow.AddHours(-2)));
+        Assert.Equal(401, outcome.StatusCode);
+        Assert.Contains("outside", ErrorOf(outcome));
+        await AssertNothingStoredAsync();
+    }
+
+    [Theory]
+    [InlineData("{\"type\": \"Create\", ", "malformed JSON")]
+    [InlineData("[]", "JSON object")]
+    [InlineData("{\"type\":\"Create\",\"actor\":\"ACTOR\"}", "needs an id")]
+    public async Task A_signed_but_malformed_activity_gets_400_with_a_reason(string json, string reason)
+    {
+        using var key = AliceKey;
+        var outcome = await SendSignedAsync(SharedInbox, json.Replace("ACTOR", _alice.Iri), key);
+        Assert.Equal(400, outcome.StatusCode);
+        Assert.Contains(reason, ErrorOf(outcome));
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task A_body_over_one_mebibyte_is_refused_with_413()
+    {
+        using var content = new StringContent(new string(' ', 1024 * 1024 + 10), Encoding.UTF8, ActivityStreams.MediaType);
+        using var response = await _receiver.Http.PostAsync("/inbox", content);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task The_same_activity_delivered_twice_is_recorded_once()
+    {
+        // Through the per-actor inbox: both inboxes record into the same durable table.
+        var json = JsonSerializer.Serialize(new
+        {
+            id = $"{_alice.Iri}/activities/like-{Guid.NewGuid():N}", type = "Like", actor = _alice.Iri, @object = $"{_receiver.BaseUrl}/reports/x",
+        });
+        using var key = AliceKey;
+        var first = await SendSignedAsync($"{_receiver.BaseUrl}/users/reader/inbox", json, key);
+        var second = await SendSignedAsync($"{_receiver.BaseUrl}/users/reader/inbox", json, key);
+        Assert.Equal(202, first.StatusCode);
+        Assert.Equal(202, second.StatusCode);
+        var id = JsonDocument.Parse(json).RootElement.GetProperty("id").GetString()!;
+        Assert.NotNull(await _receiver.Get<InboxStore>().FindAsync(id));
+        Assert.Equal(_inboxBaseline + 1, await _receiver.Get<InboxStore>().CountAsync());
+    }
+}
