@@ -26,7 +26,7 @@ public static class NodeCommandLine
         var create = new Command("create", "Create a practitioner with a fresh key pair") { username, name, summary, approval };
         create.SetAction(async parse =>
         {
-            await using var node = await OpenAsync(parse.GetValue(dataDir));
+            await using var node = await OpenAsync(parse, dataDir);
             try
             {
                 var actor = await node.Get<PractitionerService>().CreatePractitionerAsync(
@@ -44,7 +44,7 @@ public static class NodeCommandLine
         var list = new Command("list", "List practitioners");
         list.SetAction(async parse =>
         {
-            await using var node = await OpenAsync(parse.GetValue(dataDir));
+            await using var node = await OpenAsync(parse, dataDir);
             foreach (var actor in await node.Get<ActorStore>().ListAsync(Protocol.Vocabulary.AsTypes.Person))
                 await output.WriteLineAsync($"{actor.Username}\t{actor.DisplayName}");
             return 0;
@@ -58,7 +58,7 @@ public static class NodeCommandLine
         var issue = new Command("issue", "Issue a bearer token for the JSON API (printed once)") { tokenUser, label };
         issue.SetAction(async parse =>
         {
-            await using var node = await OpenAsync(parse.GetValue(dataDir));
+            await using var node = await OpenAsync(parse, dataDir);
             var actor = await node.Get<ActorStore>().FindByUsernameAsync(parse.GetValue(tokenUser)!);
             if (actor is null)
             {
@@ -69,6 +69,8 @@ public static class NodeCommandLine
             return 0;
         });
         token.Subcommands.Add(issue);
+        // Settings such as --Camtree:PublicUrl=… after a command go to the node's configuration.
+        foreach (var command in new[] { create, list, issue }) command.TreatUnmatchedTokensAsErrors = false;
 
         root.Subcommands.Add(practitioner);
         root.Subcommands.Add(token);
@@ -78,12 +80,15 @@ public static class NodeCommandLine
     private static string[] WithDataDir(string[] args, string? dataDir) =>
         dataDir is null ? args : [.. args, $"--Camtree:DataDirectory={dataDir}"];
 
-    /// <summary>The node's services over its data directory, initialised but not serving.</summary>
-    private static async Task<OpenNode> OpenAsync(string? dataDir)
+    /// <summary>
+    /// The node's services over its data directory, initialised but not serving. Reads the same settings as the
+    /// node (appsettings.json, environment, and any <c>--Camtree:Key=value</c> given after the command).
+    /// </summary>
+    private static async Task<OpenNode> OpenAsync(ParseResult parse, Option<string?> dataDir)
     {
         var settings = new Dictionary<string, string?> { ["Camtree:SeedDemo"] = "false" };
-        if (dataDir is not null) settings["Camtree:DataDirectory"] = dataDir;
-        var app = NodeApp.Build([], settings);
+        if (parse.GetValue(dataDir) is { } directory) settings["Camtree:DataDirectory"] = directory;
+        var app = NodeApp.Build(parse.UnmatchedTokens.ToArray(), settings);
         await NodeApp.InitializeAsync(app.Services);
         return new OpenNode(app);
     }
