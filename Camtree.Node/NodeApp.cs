@@ -1,3 +1,4 @@
+using System.Reflection;
 using Camtree.Node.Api;
 using Camtree.Node.Configuration;
 using Camtree.Node.Federation;
@@ -12,6 +13,10 @@ namespace Camtree.Node;
 /// <summary>Builds, initialises and runs a Camtree node. Tests use the same entry points with their own settings.</summary>
 public static class NodeApp
 {
+    /// <summary>The software version (Directory.Build.props), as NodeInfo and the User-Agent give it.</summary>
+    public static readonly string Version =
+        typeof(NodeApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
+
     /// <summary>Builds the web application; <paramref name="settings"/> override configuration (tests, CLI).</summary>
     public static WebApplication Build(string[] args, IDictionary<string, string?>? settings = null)
     {

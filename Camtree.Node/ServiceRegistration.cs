@@ -44,7 +44,8 @@ public static class ServiceRegistration
         services.AddSingleton<LocalUris>();
         services.AddSingleton<DocumentBuilder>();
         services.AddSingleton<SigningKeys>();
-        services.AddSingleton(sp => FederationHttpClient(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LocalUris>()));
+        services.AddSingleton(sp => FederationHttpClient(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LocalUris>(),
+            sp.GetRequiredService<IOptions<NodeOptions>>().Value.AllowPrivateNetworks));
         services.AddSingleton(sp => new RemoteDocumentClient(sp.GetRequiredService<HttpClient>(),
             new RemoteFetchOptions { AllowHttp = sp.GetRequiredService<IOptions<NodeOptions>>().Value.AllowPrivateNetworks }));
         services.AddSingleton<ActorDirectory>();
@@ -84,20 +85,20 @@ public static class ServiceRegistration
 
     /// <summary>
     /// The one HTTP client for talking to other servers: signs requests that carry a key, bounds redirects,
-    /// recycles connections so DNS changes are seen, says who it is.
+    /// recycles connections so DNS changes are seen, refuses private addresses (SSRF), says who it is.
     /// </summary>
-    private static HttpClient FederationHttpClient(TimeProvider time, LocalUris uris)
+    private static HttpClient FederationHttpClient(TimeProvider time, LocalUris uris, bool allowPrivateNetworks)
     {
         var transport = new SocketsHttpHandler
         {
-            AllowAutoRedirect = true,
-            MaxAutomaticRedirections = 3,
+            ConnectCallback = AddressGuard.ConnectCallback(allowPrivateNetworks),
+            AllowAutoRedirect = false, // RemoteDocumentClient follows redirects itself, signing each hop; deliveries never follow them
             ConnectTimeout = TimeSpan.FromSeconds(10),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = System.Net.DecompressionMethods.All,
         };
         var client = new HttpClient(new HttpSignatureHandler(time) { InnerHandler = transport }) { Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.UserAgent.ParseAdd($"Camtree/0.1 (+{uris.Base}/)");
+        client.DefaultRequestHeaders.UserAgent.ParseAdd($"Camtree/{NodeApp.Version} (+{uris.Base}/)");
         return client;
     }
 }

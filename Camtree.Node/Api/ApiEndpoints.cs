@@ -26,6 +26,10 @@ public static class ApiEndpoints
         mine.MapPost("/follows", FollowAsync);
         mine.MapDelete("/follows", UnfollowAsync);
         mine.MapGet("/followers", ListFollowersAsync);
+        mine.MapPost("/followers/approve", (FollowerDecision request, ClaimsPrincipal user, ActorStore actors, FollowService service, CancellationToken ct) =>
+            DecideAsync(request, approve: true, user, actors, service, ct));
+        mine.MapPost("/followers/reject", (FollowerDecision request, ClaimsPrincipal user, ActorStore actors, FollowService service, CancellationToken ct) =>
+            DecideAsync(request, approve: false, user, actors, service, ct));
     }
 
     private static async Task<IResult> ListReportsAsync(string? origin, ReportStore reports)
@@ -82,6 +86,18 @@ public static class ApiEndpoints
         }
         catch (ArgumentException e) { return Results.BadRequest(new { error = e.Message }); }
         catch (RemoteFetchException e) { return Results.UnprocessableEntity(new { error = e.Message }); }
+    }
+
+    public sealed record FollowerDecision(string Follower);
+
+    private static async Task<IResult> DecideAsync(FollowerDecision request, bool approve, ClaimsPrincipal user, ActorStore actors, FollowService service, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Follower)) return Results.BadRequest(new { error = "follower is the IRI of a pending follower" });
+        var actor = await actors.FindAsync(BearerTokenAuthentication.ActorId(user));
+        if (actor is null) return Results.NotFound();
+        return await service.DecidePendingFollowerAsync(actor, request.Follower, approve, cancellationToken)
+            ? Results.NoContent()
+            : Results.NotFound(new { error = $"no pending follow request from {request.Follower}" });
     }
 
     private static async Task<IResult> ListFollowsAsync(ClaimsPrincipal user, FollowStore follows) =>

@@ -42,6 +42,6 @@ public sealed class ActorDirectory(
         var fetched = await new ActorKeyFetcher(client, signingKeys.InstanceKey).FetchKeyAsync(keyId, cancellationToken);
         if (fetched is not { } found) return null;
         await store.SaveAsync(found.Owner);
-        return found.Key;
+        return found.Key with { JustFetched = true };
     }
 }

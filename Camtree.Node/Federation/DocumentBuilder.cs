@@ -12,7 +12,7 @@ public sealed class DocumentBuilder(LocalUris uris)
         Type = actor.ActorType,
         PreferredUsername = actor.Username,
         Name = actor.DisplayName,
-        Summary = actor.Summary,
+        Summary = string.IsNullOrWhiteSpace(actor.Summary) ? null : $"<p>{Library.ReportRendering.Encode(actor.Summary)}</p>",
         Url = uris.Profile(actor.Username),
         Inbox = uris.Inbox(actor.Username),
         Outbox = uris.Outbox(actor.Username),

@@ -9,9 +9,15 @@ namespace Camtree.Node.Federation;
 /// <summary>The edge between ASP.NET Core and the protocol library: reading signed requests, writing AP documents.</summary>
 public static class HttpExchange
 {
-    /// <summary>True when the client asks for an ActivityPub document rather than a page.</summary>
-    public static bool WantsActivityPub(HttpRequest request) =>
-        request.Headers.Accept.Any(a => ActivityStreams.IsActivityPubMediaType(a));
+    /// <summary>
+    /// True when the client asks for an ActivityPub document rather than a page. Marks the response
+    /// <c>Vary: Accept</c>, since the same URL answers with either.
+    /// </summary>
+    public static bool WantsActivityPub(HttpRequest request)
+    {
+        request.HttpContext.Response.Headers.Vary = "Accept";
+        return request.Headers.Accept.Any(a => ActivityStreams.IsActivityPubMediaType(a));
+    }
 
     /// <summary>An ActivityPub JSON response with the AS2 media type.</summary>
     public static IResult ActivityPub(JsonObject document) =>

@@ -38,7 +38,6 @@ public sealed class LocalUris
     public string Report(string slug) => $"{_base}/reports/{slug}";
     public string Activity(string id) => $"{_base}/activities/{id}";
     public string Theme(string name) => $"{_base}/themes/{Uri.EscapeDataString(name)}";
-    public string Context => $"{_base}/ns/camtree/v1";
     public AccountHandle Handle(string username) => new(username, Authority);
 
     /// <summary>A new id for an activity or report: time-ordered, unguessable.</summary>

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Security;
 using Camtree.Node.Configuration;
 using Camtree.Node.Storage;
@@ -52,13 +51,10 @@ public static class WellKnownEndpoints
         var users = await actors.CountAsync(Protocol.Vocabulary.AsTypes.Person);
         var document = new NodeInfoDocument
         {
-            Software = new NodeInfoSoftware("camtree", SoftwareVersion, Homepage: "https://camtree.org/"),
-            Usage = new NodeInfoUsage(new NodeInfoUsers(users, users, users), await reports.CountLocalAsync()),
+            Software = new NodeInfoSoftware("camtree", NodeApp.Version, Homepage: "https://camtree.org/"),
+            Usage = new NodeInfoUsage(new NodeInfoUsers(users), await reports.CountLocalAsync()),
             Metadata = new Dictionary<string, object> { ["nodeName"] = options.Value.NodeName },
         };
         return Results.Json(document, contentType: $"application/json; profile=\"{NodeInfoDocument.Profile}\"");
     }
-
-    private static string SoftwareVersion =>
-        typeof(WellKnownEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.1.0";
 }

@@ -6,7 +6,8 @@ namespace Camtree.Node.Jobs;
 
 /// <summary>
 /// Applies recorded inbox activities, oldest first, each through the handler of its type. A failure is stored
-/// on the row (and tried again, up to <see cref="InboxStore.MaxAttempts"/>), so nothing received is lost to a crash.
+/// on the row and tried again later (up to <see cref="InboxStore.MaxAttempts"/> times, hours apart, so a peer's brief
+/// outage does not lose a Follow), and nothing received is lost to a crash.
 /// </summary>
 public sealed class InboxWorker(
     InboxStore inbox, IEnumerable<IActivityHandler> handlers, WorkSignal<InboxWorker> signal, TimeProvider time, ILogger<InboxWorker> logger)
@@ -18,7 +19,7 @@ public sealed class InboxWorker(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var batch = await inbox.NextUnprocessedAsync(50);
+            var batch = await inbox.NextUnprocessedAsync(time.GetUtcNow(), 50);
             foreach (var entry in batch) await ProcessAsync(entry, stoppingToken);
             if (batch.Count == 0) await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
         }
@@ -39,7 +40,7 @@ public sealed class InboxWorker(
         {
             // Kept on the row for the operator and retried; one bad activity must not stop the others.
             logger.LogWarning(e, "Inbox {Activity} from {Actor} failed", entry.ActivityIri, entry.ActorIri);
-            await inbox.MarkFailedAsync(entry.Id, e.Message);
+            await inbox.MarkFailedAsync(entry, e.Message, time.GetUtcNow());
         }
     }
 }

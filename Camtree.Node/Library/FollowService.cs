@@ -42,6 +42,31 @@ public sealed class FollowService(ActorDirectory directory, FollowStore follows,
         return true;
     }
 
+    /// <summary>
+    /// Answers a follow request with <c>Accept</c> (the follower is recorded as accepted) or <c>Reject</c>
+    /// (it is removed), sent to the follower's inbox in the same transaction.
+    /// </summary>
+    public Task AnswerFollowAsync(LocalActor actor, StoredRemoteActor follower, string followIri, bool accept)
+    {
+        var now = time.GetUtcNow();
+        var follow = new Activity { Id = followIri, Type = AsTypes.Follow, Actor = follower.Iri, Object = uris.Actor(actor.Username) };
+        var answer = documents.Activity(accept ? AsTypes.Accept : AsTypes.Reject, actor, follow, [follower.Iri], null, now);
+        return outbox.SendAsync(actor, answer, isPublic: false, Outbox.To(follower.Inbox),
+            (connection, transaction) => accept
+                ? follows.AddFollowerAsync(connection, transaction, actor.Id, follower.Iri, followIri, FollowStates.Accepted, now)
+                : follows.RemoveFollowerAsync(connection, transaction, actor.Id, follower.Iri));
+    }
+
+    /// <summary>Approves or rejects a pending follower of an actor who approves followers by hand. False when there is no such request.</summary>
+    public async Task<bool> DecidePendingFollowerAsync(LocalActor actor, string followerIri, bool approve, CancellationToken cancellationToken)
+    {
+        var pending = (await follows.ListFollowersAsync(actor.Id, FollowStates.Pending)).FirstOrDefault(f => f.OtherIri == followerIri);
+        if (pending is null) return false;
+        var follower = await directory.GetAsync(followerIri, refresh: false, cancellationToken);
+        await AnswerFollowAsync(actor, follower, pending.FollowActivityIri, approve);
+        return true;
+    }
+
     private async Task<StoredRemoteActor> FindAsync(string target, CancellationToken cancellationToken)
     {
         if (Uri.TryCreate(target, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")

@@ -41,6 +41,10 @@ public sealed class FollowStore(Database database)
         await transaction.CommitAsync();
     }
 
+    public Task RemoveFollowerAsync(IDbConnection connection, IDbTransaction transaction, long localActorId, string followerIri) =>
+        connection.ExecuteAsync("DELETE FROM followers WHERE local_actor_id = @localActorId AND follower_iri = @followerIri",
+            new { localActorId, followerIri }, transaction);
+
     /// <summary>Removes the follower who sent the given Follow; returns whether there was one.</summary>
     public async Task<bool> RemoveFollowerByFollowAsync(string followIri, string followerIri)
     {

@@ -20,26 +20,31 @@ public sealed record InboxEntry
 /// <summary>The durable inbox: each activity id once; processed by <see cref="Jobs.InboxWorker"/>.</summary>
 public sealed class InboxStore(Database database)
 {
+    /// <summary>How long to wait before trying a failed activity again, by failures so far; then it is left with its error.</summary>
+    private static readonly TimeSpan[] RetryDelays =
+        [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(3)];
+
     /// <summary>How often processing an activity is tried before it is left with its error.</summary>
-    public const int MaxAttempts = 5;
+    public static int MaxAttempts => RetryDelays.Length + 1;
 
     /// <summary>Records an activity unless one with the same id is already recorded; returns whether it was new.</summary>
     public async Task<bool> RecordAsync(InboxEntry entry)
     {
         await using var connection = await database.OpenAsync();
         return await connection.ExecuteAsync("""
-            INSERT INTO inbox (activity_iri, activity_type, actor_iri, signer_key_id, json, received_at)
-            VALUES (@ActivityIri, @ActivityType, @ActorIri, @SignerKeyId, @Json, @ReceivedAt)
+            INSERT INTO inbox (activity_iri, activity_type, actor_iri, signer_key_id, json, received_at, retry_at)
+            VALUES (@ActivityIri, @ActivityType, @ActorIri, @SignerKeyId, @Json, @ReceivedAt, @ReceivedAt)
             ON CONFLICT (activity_iri) DO NOTHING
             """, entry) > 0;
     }
 
-    public async Task<IReadOnlyList<InboxEntry>> NextUnprocessedAsync(int limit)
+    /// <summary>Unprocessed activities whose (re)try time has come, oldest first.</summary>
+    public async Task<IReadOnlyList<InboxEntry>> NextUnprocessedAsync(DateTimeOffset now, int limit)
     {
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<InboxEntry>(
-            "SELECT * FROM inbox WHERE processed_at IS NULL AND attempts < @MaxAttempts ORDER BY id LIMIT @limit",
-            new { MaxAttempts, limit })).ToList();
+            "SELECT * FROM inbox WHERE processed_at IS NULL AND attempts < @MaxAttempts AND retry_at <= @now ORDER BY id LIMIT @limit",
+            new { MaxAttempts, now, limit })).ToList();
     }
 
     public async Task MarkProcessedAsync(long id, DateTimeOffset at)
@@ -48,10 +53,13 @@ public sealed class InboxStore(Database database)
         await connection.ExecuteAsync("UPDATE inbox SET processed_at = @at, attempts = attempts + 1, last_error = NULL WHERE id = @id", new { id, at });
     }
 
-    public async Task MarkFailedAsync(long id, string error)
+    /// <summary>Records a failed attempt and when to try again (never, after the last).</summary>
+    public async Task MarkFailedAsync(InboxEntry entry, string error, DateTimeOffset now)
     {
+        var delay = entry.Attempts < RetryDelays.Length ? RetryDelays[entry.Attempts] : TimeSpan.Zero;
         await using var connection = await database.OpenAsync();
-        await connection.ExecuteAsync("UPDATE inbox SET attempts = attempts + 1, last_error = @error WHERE id = @id", new { id, error });
+        await connection.ExecuteAsync("UPDATE inbox SET attempts = attempts + 1, last_error = @error, retry_at = @retryAt WHERE id = @id",
+            new { entry.Id, error, retryAt = now + delay });
     }
 
     public async Task<InboxEntry?> FindAsync(string activityIri)

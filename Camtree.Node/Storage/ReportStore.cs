@@ -54,7 +54,10 @@ public sealed class ReportStore(Database database)
             RETURNING id
             """, report, transaction);
 
-    /// <summary>Stores a report received from another node, or refreshes the copy already held (same IRI).</summary>
+    /// <summary>
+    /// Stores a report received from another node, or refreshes the copy already held (same IRI, same author:
+    /// another actor, even on the same server, cannot overwrite it).
+    /// </summary>
     public async Task UpsertRemoteAsync(ReportRow report)
     {
         await using var connection = await database.OpenAsync();
@@ -69,7 +72,7 @@ public sealed class ReportStore(Database database)
                 setting = excluded.setting, research_context = excluded.research_context, aims = excluded.aims, methods = excluded.methods,
                 findings = excluded.findings, license = excluded.license, themes = excluded.themes, url = excluded.url,
                 received_at = excluded.received_at, verified_key_id = excluded.verified_key_id
-            WHERE reports.local_slug IS NULL
+            WHERE reports.local_slug IS NULL AND reports.author_iri = excluded.author_iri
             """, report);
     }
 
@@ -101,6 +104,16 @@ public sealed class ReportStore(Database database)
               AND (@localAuthorId IS NULL OR local_author_id = @localAuthorId)
             ORDER BY published_at DESC, id DESC LIMIT @limit
             """, new { origin = (int)origin, localAuthorId, limit })).ToList();
+    }
+
+    /// <summary>The reports tagged with a theme, newest first.</summary>
+    public async Task<IReadOnlyList<ReportRow>> ListByThemeAsync(string theme, int limit = 100)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<ReportRow>("""
+            SELECT * FROM reports WHERE ' ' || themes || ' ' LIKE '% ' || @theme || ' %' ESCAPE '\'
+            ORDER BY published_at DESC, id DESC LIMIT @limit
+            """, new { theme = theme.ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_"), limit })).ToList();
     }
 
     public async Task<int> CountLocalAsync()

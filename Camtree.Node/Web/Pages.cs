@@ -45,6 +45,15 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
         return Page(NodeName, report.Title, body.ToString(), report.Language);
     }
 
+    public IResult Theme(string theme, IReadOnlyList<ReportRow> reports)
+    {
+        var body = new StringBuilder();
+        body.Append($"<h1>#{E(theme)}</h1>");
+        body.Append($"<p class=\"meta\">{reports.Count} reports on this theme in this library.</p>");
+        foreach (var report in reports) body.Append(Card(report));
+        return Page(NodeName, "#" + theme, body.ToString());
+    }
+
     public IResult Profile(LocalActor actor, IReadOnlyList<ReportRow> reports)
     {
         var body = new StringBuilder();
@@ -78,7 +87,7 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
         uris.ParseActor(report.AuthorIri) is { } username ? uris.Profile(username) : report.AuthorIri;
 
     private static string Themes(ReportRow report) =>
-        string.Concat(report.ThemeList.Select(t => $"<span class=\"tag\">#{E(t)}</span>"));
+        string.Concat(report.ThemeList.Select(t => $"<a class=\"tag\" href=\"/themes/{Uri.EscapeDataString(t)}\">#{E(t)}</a>"));
 
     private static void Field(StringBuilder body, string label, string? value)
     {

@@ -11,6 +11,8 @@ public static class WebEndpoints
             pages.Library(await reports.ListAsync(limit: 100), await reports.CountLocalAsync()));
         app.MapGet("/library/{id:long}", async (long id, ReportStore reports, Pages pages) =>
             await reports.FindAsync(id) is { } report ? pages.Report(report) : Results.NotFound());
+        app.MapGet("/themes/{theme}", async (string theme, ReportStore reports, Pages pages) =>
+            pages.Theme(theme, await reports.ListByThemeAsync(theme)));
         app.MapGet("/@{username}", async (string username, ActorStore actors, ReportStore reports, Pages pages) =>
             await actors.FindByUsernameAsync(username) is { } actor
                 ? pages.Profile(actor, await reports.ListAsync(ReportOrigin.Local, actor.Id))

@@ -20,8 +20,8 @@ public sealed record NodeInfoDocument
 public sealed record NodeInfoSoftware(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("version")] string Version,
-    [property: JsonPropertyName("repository")] string? Repository = null,
-    [property: JsonPropertyName("homepage")] string? Homepage = null);
+    [property: JsonPropertyName("repository"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Repository = null,
+    [property: JsonPropertyName("homepage"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Homepage = null);
 
 public sealed record NodeInfoServices(
     [property: JsonPropertyName("inbound")] IReadOnlyList<string> Inbound,
@@ -31,10 +31,11 @@ public sealed record NodeInfoUsage(
     [property: JsonPropertyName("users")] NodeInfoUsers Users,
     [property: JsonPropertyName("localPosts")] int LocalPosts);
 
+/// <summary>User counts; the activity figures are optional and left out unless the server measures them.</summary>
 public sealed record NodeInfoUsers(
     [property: JsonPropertyName("total")] int Total,
-    [property: JsonPropertyName("activeMonth")] int ActiveMonth,
-    [property: JsonPropertyName("activeHalfyear")] int ActiveHalfyear);
+    [property: JsonPropertyName("activeMonth"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ActiveMonth = null,
+    [property: JsonPropertyName("activeHalfyear"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ActiveHalfyear = null);
 
 /// <summary>The <c>/.well-known/nodeinfo</c> discovery document: links to the NodeInfo documents by schema.</summary>
 public sealed record NodeInfoLinks(

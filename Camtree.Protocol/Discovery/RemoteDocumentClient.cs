@@ -10,9 +10,12 @@ namespace Camtree.Protocol.Discovery;
 public sealed record RemoteFetchOptions
 {
     /// <summary>
-    /// Allow plain <c>http://</c> when <c>https://</c> cannot be reached (WebFinger), for development and tests.
+    /// Allow plain <c>http://</c> documents, and WebFinger over http when https cannot be reached: for
+    /// development, tests and private networks only.
     /// </summary>
     public bool AllowHttp { get; init; }
+    /// <summary>How many redirects one fetch follows (each hop is signed again).</summary>
+    public int MaxRedirects { get; init; } = 3;
     /// <summary>How long one fetch may take.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 }
@@ -31,6 +34,8 @@ public sealed class RemoteDocumentClient(HttpClient http, RemoteFetchOptions opt
     {
         if (!Uri.TryCreate(iri, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
             throw new RemoteFetchException($"not an http(s) IRI: {iri}");
+        if (uri.Scheme == "http" && !options.AllowHttp)
+            throw new RemoteFetchException($"{iri}: plain http is not allowed");
         var (body, finalUri) = await GetAsync(uri, ActivityStreams.AcceptHeader, signAs, cancellationToken);
         IncomingObject document;
         try { document = IncomingObject.Parse(body); }
@@ -75,14 +80,12 @@ public sealed class RemoteDocumentClient(HttpClient http, RemoteFetchOptions opt
 
     private async Task<(byte[] Body, Uri FinalUri)> GetAsync(Uri uri, string accept, SigningKey? signAs, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        request.Headers.Accept.ParseAdd(accept);
-        if (signAs is not null) request.Options.Set(HttpSignatureHandler.SigningKeyOption, signAs);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Timeout);
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            using var response = await SendFollowingRedirectsAsync(uri, accept, signAs, timeout.Token);
+            uri = response.RequestMessage?.RequestUri ?? uri;
             if (response.StatusCode == HttpStatusCode.Gone)
                 throw new RemoteFetchException($"{uri} is gone (410)", gone: true);
             if (!response.IsSuccessStatusCode)
@@ -91,12 +94,35 @@ public sealed class RemoteDocumentClient(HttpClient http, RemoteFetchOptions opt
                 throw new RemoteFetchException($"{uri}: response larger than {IncomingDocumentLimits.MaxBodyBytes} bytes");
             var body = await ReadBoundedAsync(response.Content, timeout.Token)
                 ?? throw new RemoteFetchException($"{uri}: response larger than {IncomingDocumentLimits.MaxBodyBytes} bytes");
-            return (body, response.RequestMessage?.RequestUri ?? uri);
+            return (body, uri);
         }
-        catch (HttpRequestException e) { throw new RemoteFetchException($"{uri}: {e.Message}"); }
+        catch (HttpRequestException e) when (e is not RemoteFetchException) { throw new RemoteFetchException($"{uri}: {e.Message}"); }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new RemoteFetchException($"{uri}: timed out after {options.Timeout.TotalSeconds:0} s");
+        }
+    }
+
+    /// <summary>
+    /// GETs, following redirects here rather than in the transport so that every hop is signed for its own
+    /// target, and never from https down to http unless http is allowed.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(Uri uri, string accept, SigningKey? signAs, CancellationToken cancellationToken)
+    {
+        for (var hop = 0; ; hop++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            request.Headers.Accept.ParseAdd(accept);
+            if (signAs is not null) request.Options.Set(HttpSignatureHandler.SigningKeyOption, signAs);
+            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if ((int)response.StatusCode is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is null) return response;
+
+            response.Dispose();
+            if (hop >= options.MaxRedirects) throw new RemoteFetchException($"{uri}: more than {options.MaxRedirects} redirects");
+            var next = new Uri(uri, response.Headers.Location);
+            if (next.Scheme is not ("https" or "http") || (next.Scheme == "http" && !options.AllowHttp))
+                throw new RemoteFetchException($"{uri}: redirect to {next} refused");
+            uri = next;
         }
     }
 
@@ -120,7 +146,7 @@ public sealed class RemoteDocumentClient(HttpClient http, RemoteFetchOptions opt
 }
 
 /// <summary>A remote document could not be fetched or is not acceptable; the message says why.</summary>
-public sealed class RemoteFetchException(string message, bool gone = false) : Exception(message)
+public sealed class RemoteFetchException(string message, bool gone = false) : HttpRequestException(message)
 {
     /// <summary>The server answered 410 Gone: the object was deleted.</summary>
     public bool Gone { get; } = gone;

@@ -17,6 +17,7 @@ public static class CamtreeContext
     /// <summary>Term definitions of Camtree's vocabulary (and the schema.org and AS extension terms it uses).</summary>
     public static JsonObject TermDefinitions() => new()
     {
+        ["as"] = "https://www.w3.org/ns/activitystreams#",
         ["camtree"] = CamtreeVocabulary.NamespaceIri,
         ["schema"] = CamtreeVocabulary.SchemaIri,
         ["manuallyApprovesFollowers"] = "as:manuallyApprovesFollowers",

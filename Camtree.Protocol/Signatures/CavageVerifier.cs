@@ -14,6 +14,8 @@ public sealed class CavageVerifier(IPublicKeyResolver keys, PublicKeyCache keyCa
     /// <summary>
     /// Verifies a request. Checks that cost nothing come first; the key is fetched only for a request that
     /// would otherwise be acceptable; a failure with a cached key is retried once with a fresh fetch (rotation).
+    /// Failures to fetch the key (an <see cref="HttpRequestException"/> from the resolver) become
+    /// <see cref="SignatureFailure.KeyFetchFailed"/>.
     /// </summary>
     public async Task<SignatureVerification> VerifyRequestAsync(
         HttpRequestParts request, SignatureVerificationOptions? options = null, CancellationToken cancellationToken = default)
@@ -77,6 +79,7 @@ public sealed class CavageVerifier(IPublicKeyResolver keys, PublicKeyCache keyCa
                 if (rsa.VerifyData(Encoding.UTF8.GetBytes(candidate), signatureBytes, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
                     return SignatureVerification.Valid(key.KeyId, key.Owner);
             }
+            if (key.JustFetched) break; // a fresh key that does not verify will not verify when fetched again
         }
         return SignatureVerification.Fail(SignatureFailure.InvalidSignature, "the signature does not verify with the actor's key", signature.KeyId);
     }

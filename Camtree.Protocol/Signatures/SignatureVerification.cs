@@ -37,7 +37,11 @@ public sealed record SignatureVerification(SignatureFailure Failure, string Reas
 }
 
 /// <summary>A public key found for a <c>keyId</c>, with the actor that owns it.</summary>
-public sealed record ResolvedPublicKey(string KeyId, string Owner, string PublicKeyPem);
+/// <param name="KeyId">The key id, as signatures name it.</param>
+/// <param name="Owner">The actor that owns the key.</param>
+/// <param name="PublicKeyPem">The key, PEM-encoded SubjectPublicKeyInfo.</param>
+/// <param name="JustFetched">True when the resolver fetched it for this request: fetching again cannot help.</param>
+public sealed record ResolvedPublicKey(string KeyId, string Owner, string PublicKeyPem, bool JustFetched = false);
 
 /// <summary>
 /// Finds the public key a <c>keyId</c> names. A node implements it with a cache in front of a signed fetch;

@@ -27,14 +27,23 @@ public static class ActivityStreams
     /// </summary>
     public static bool IsPublic(string? iri) => iri is PublicIri or "as:Public" or "Public";
 
-    /// <summary>True when a Content-Type or Accept value names an ActivityPub media type.</summary>
+    /// <summary>
+    /// True when a Content-Type or Accept value names an ActivityPub media type in any of its media ranges:
+    /// <c>application/activity+json</c>, or <c>application/ld+json</c> (with the AS2 profile, or with none).
+    /// </summary>
     public static bool IsActivityPubMediaType(string? value)
     {
         if (string.IsNullOrEmpty(value)) return false;
-        return value.Contains("application/activity+json", StringComparison.OrdinalIgnoreCase)
-            || (value.Contains("application/ld+json", StringComparison.OrdinalIgnoreCase)
-                && value.Contains(ContextIri, StringComparison.OrdinalIgnoreCase))
-            || value.Trim().Equals("application/ld+json", StringComparison.OrdinalIgnoreCase);
+        foreach (var range in value.Split(','))
+        {
+            var parameters = range.Split(';');
+            var mediaType = parameters[0].Trim();
+            if (mediaType.Equals("application/activity+json", StringComparison.OrdinalIgnoreCase)) return true;
+            if (!mediaType.Equals("application/ld+json", StringComparison.OrdinalIgnoreCase)) continue;
+            var profile = parameters.Skip(1).Select(p => p.Trim()).FirstOrDefault(p => p.StartsWith("profile=", StringComparison.OrdinalIgnoreCase));
+            if (profile is null || profile.Contains(ContextIri, StringComparison.Ordinal)) return true;
+        }
+        return false;
     }
 }
 

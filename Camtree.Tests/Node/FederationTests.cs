@@ -152,6 +152,50 @@ public sealed class FederationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pending_follower_can_be_approved_or_rejected()
+    {
+        var careful = await _university.AddPractitionerAsync("gatekeeper", "Gatekeeper", manuallyApprovesFollowers: true);
+        var welcome = await _schools.AddPractitionerAsync("welcome", "Welcome Reader");
+        var unwelcome = await _country.AddPractitionerAsync("unwelcome", "Unwelcome Reader");
+        await FollowAsync(welcome, careful.Handle);
+        await FollowAsync(unwelcome, careful.Handle);
+        await Eventually.TrueAsync(async () =>
+            (await careful.Api.GetFromJsonAsync<JsonElement>("/api/v1/followers")).GetArrayLength() == 2, "two pending followers");
+
+        using var approve = await careful.Api.PostAsJsonAsync("/api/v1/followers/approve", new { follower = welcome.Iri });
+        Assert.Equal(HttpStatusCode.NoContent, approve.StatusCode);
+        using var reject = await careful.Api.PostAsJsonAsync("/api/v1/followers/reject", new { follower = unwelcome.Iri });
+        Assert.Equal(HttpStatusCode.NoContent, reject.StatusCode);
+        using var again = await careful.Api.PostAsJsonAsync("/api/v1/followers/reject", new { follower = unwelcome.Iri });
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+
+        await WaitUntilFollowIsAsync(welcome, careful.Iri, FollowStates.Accepted);
+        await Eventually.TrueAsync(async () =>
+            (await unwelcome.Api.GetFromJsonAsync<JsonElement>("/api/v1/follows")).GetArrayLength() == 0, "the rejected follow to be removed");
+        var followers = await careful.Api.GetFromJsonAsync<JsonElement>("/api/v1/followers");
+        Assert.Equal(welcome.Iri, Assert.Single(followers.EnumerateArray()).GetProperty("follower").GetString());
+    }
+
+    [Fact]
+    public async Task Theme_tags_link_to_a_theme_page_on_each_node()
+    {
+        var author = await _university.AddPractitionerAsync("themed", "Themed Author");
+        var reader = await _schools.AddPractitionerAsync("theme_reader", "Theme Reader");
+        await FollowAsync(reader, author.Handle);
+        await WaitUntilFollowIsAsync(reader, author.Iri, FollowStates.Accepted);
+        var iri = await PublishAsync(author, "Oracy across the curriculum");
+        await WaitForReportAsync(_schools, iri);
+
+        foreach (var node in new[] { _university, _schools })
+        {
+            using var page = await node.Http.GetAsync("/themes/oracy");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains("Oracy across the curriculum", await page.Content.ReadAsStringAsync());
+        }
+        Assert.DoesNotContain("Oracy across the curriculum", await _schools.Http.GetStringAsync("/themes/metacognition"));
+    }
+
+    [Fact]
     public async Task Following_an_unknown_handle_is_a_clear_error()
     {
         var reader = await _schools.AddPractitionerAsync("lost", "Lost Reader");

@@ -159,6 +159,56 @@ public sealed class InboxSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_that_cannot_be_fetched_is_a_401_with_the_reason()
+    {
+        using var missing = new SigningKey($"{_origin.BaseUrl}/users/ghost#main-key", RsaKeyPair.Generate().PrivateKeyPem);
+        var outcome = await SendSignedAsync(SharedInbox, CreateJson($"{_origin.BaseUrl}/users/ghost"), missing);
+        Assert.Equal(401, outcome.StatusCode);
+        Assert.Contains("could not fetch key", ErrorOf(outcome));
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task Another_actor_of_the_same_server_cannot_overwrite_a_received_report()
+    {
+        var reader = (await _receiver.Get<ActorStore>().FindByUsernameAsync("reader"))!;
+        await _receiver.Get<Camtree.Node.Library.FollowService>().FollowAsync(reader, _bob.Iri, CancellationToken.None);
+        await Eventually.TrueAsync(async () => (await _receiver.Get<FollowStore>().FindFollowingAsync(reader.Id, _bob.Iri))?.State == FollowStates.Accepted,
+            "the follow of bob to be accepted");
+        using var aliceKey = AliceKey;
+        var reportIri = $"{_origin.BaseUrl}/reports/{Guid.NewGuid():N}";
+        string Create(string actor, string title) => JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["id"] = $"{actor}/activities/{Guid.NewGuid():N}", ["type"] = "Create", ["actor"] = actor,
+            ["object"] = new Dictionary<string, object>
+            {
+                ["id"] = reportIri, ["type"] = "Article", ["attributedTo"] = actor, ["name"] = title, ["to"] = ActivityStreams.PublicIri,
+            },
+        });
+        Assert.Equal(202, (await SendSignedAsync(SharedInbox, Create(_alice.Iri, "Alice's findings"), aliceKey)).StatusCode);
+        await Eventually.GetAsync(() => _receiver.Get<ReportStore>().FindByIriAsync(reportIri), "alice's report");
+
+        using var bobKey = new SigningKey($"{_bob.Iri}#main-key", _bob.Actor.PrivateKeyPem);
+        Assert.Equal(202, (await SendSignedAsync(SharedInbox, Create(_bob.Iri, "Bob's rewrite"), bobKey)).StatusCode);
+        await Eventually.TrueAsync(async () => (await _receiver.Get<InboxStore>().NextUnprocessedAsync(DateTimeOffset.UtcNow, 1)).Count == 0, "the inbox to drain");
+
+        var report = (await _receiver.Get<ReportStore>().FindByIriAsync(reportIri))!;
+        Assert.Equal("Alice's findings", report.Title);
+        Assert.Equal(_alice.Iri, report.AuthorIri);
+    }
+
+    [Fact]
+    public async Task A_report_not_addressed_to_the_public_stays_out_of_the_library()
+    {
+        using var key = AliceKey;
+        var json = CreateJson(_alice.Iri).Replace("\"as:Public\"", $"\"{_alice.Iri}/followers\"");
+        var id = JsonDocument.Parse(json).RootElement.GetProperty("id").GetString()!;
+        Assert.Equal(202, (await SendSignedAsync(SharedInbox, json, key)).StatusCode);
+        await Eventually.TrueAsync(async () => (await _receiver.Get<InboxStore>().FindAsync(id))?.ProcessedAt is not null, "the Create to be processed");
+        Assert.Empty(await _receiver.Get<ReportStore>().ListAsync(ReportOrigin.Federated));
+    }
+
+    [Fact]
     public async Task A_body_over_one_mebibyte_is_refused_with_413()
     {
         using var content = new StringContent(new string(' ', 1024 * 1024 + 10), Encoding.UTF8, ActivityStreams.MediaType);

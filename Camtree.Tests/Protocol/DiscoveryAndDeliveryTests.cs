@@ -101,3 +101,46 @@ public sealed class DiscoveryAndDeliveryTests
     public void Which_failures_are_permanent(int status, bool permanent) =>
         Assert.Equal(permanent, ActivitySender.IsPermanent((System.Net.HttpStatusCode)status));
 }
+
+public sealed class AddressGuardTests
+{
+    [Theory]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("10.1.2.3", false)]
+    [InlineData("172.16.0.1", false)]
+    [InlineData("172.31.255.255", false)]
+    [InlineData("192.168.1.1", false)]
+    [InlineData("169.254.169.254", false)] // cloud metadata
+    [InlineData("100.64.0.1", false)]
+    [InlineData("0.0.0.0", false)]
+    [InlineData("::1", false)]
+    [InlineData("fd00::1", false)]
+    [InlineData("fe80::1", false)]
+    [InlineData("::ffff:127.0.0.1", false)]
+    [InlineData("172.32.0.1", true)]
+    [InlineData("93.184.216.34", true)]
+    [InlineData("2a00:1450:4009:81f::200e", true)]
+    public void Classifies_addresses(string address, bool isPublic) =>
+        Assert.Equal(isPublic, AddressGuard.IsPublic(System.Net.IPAddress.Parse(address)));
+
+    [Fact]
+    public async Task A_client_with_the_guard_refuses_loopback_unless_allowed()
+    {
+        // A real listener on loopback: allowed when private networks are allowed, refused otherwise.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+
+        using var guarded = new HttpClient(new SocketsHttpHandler { ConnectCallback = AddressGuard.ConnectCallback(allowPrivate: false) });
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => guarded.GetAsync($"http://localhost:{port}/"));
+        Assert.Contains("not a public address", refused.Message);
+
+        using var open = new HttpClient(new SocketsHttpHandler { ConnectCallback = AddressGuard.ConnectCallback(allowPrivate: true) })
+        {
+            Timeout = TimeSpan.FromSeconds(5),
+        };
+        var pending = open.GetAsync($"http://127.0.0.1:{port}/");
+        using var accepted = await listener.AcceptTcpClientAsync(); // the connection reached the listener
+        Assert.True(accepted.Connected);
+    }
+}

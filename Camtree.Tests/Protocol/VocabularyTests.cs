@@ -63,6 +63,9 @@ public sealed class VocabularyTests
     [InlineData("application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"", true)]
     [InlineData("text/html,application/xhtml+xml", false)]
     [InlineData("application/json", false)]
+    [InlineData("application/ld+json, application/json", true)]
+    [InlineData("application/ld+json; profile=\"http://example.org/other\"", false)]
+    [InlineData("text/html, application/activity+json;q=0.9", true)]
     public void ActivityPub_media_types_are_recognised(string accept, bool expected) =>
         Assert.Equal(expected, ActivityStreams.IsActivityPubMediaType(accept));
 }

@@ -24,6 +24,8 @@ public sealed class CreateHandler(ReportStore reports, FollowStore follows, Acto
             return "Create of an object that is not on the actor's origin";
         if (article.AttributedTo != received.Actor)
             return "Create of an object attributed to someone else";
+        if (!article.IsPublic && !received.Activity.IsPublic)
+            return "Create of a report that is not addressed to the public; the library only holds public reports";
         if (!await follows.IsFollowedLocallyAsync(received.Actor))
             return "Create by an actor nobody here follows";
 

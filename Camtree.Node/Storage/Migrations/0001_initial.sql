@@ -108,9 +108,10 @@ CREATE TABLE inbox (
     received_at     TEXT NOT NULL,
     processed_at    TEXT,
     attempts        INTEGER NOT NULL DEFAULT 0,
+    retry_at        TEXT NOT NULL,
     last_error      TEXT
 );
-CREATE INDEX inbox_unprocessed ON inbox (processed_at, id);
+CREATE INDEX inbox_unprocessed ON inbox (processed_at, retry_at);
 
 -- One row per (activity, target inbox); stored unsigned, signed when sent.
 CREATE TABLE deliveries (
