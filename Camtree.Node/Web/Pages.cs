@@ -16,7 +16,8 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
     {
         var body = new StringBuilder();
         body.Append($"<h1>{E(NodeName)}</h1>");
-        body.Append($"<p class=\"meta\">{reports.Count} reports shown · {localCount} written here, the others from the nodes this library federates with.</p>");
+        var federated = reports.Count(r => !r.IsLocal);
+        body.Append($"<p class=\"meta\">{localCount} reports written here · {federated} shown from the nodes this library federates with.</p>");
         if (reports.Count == 0) body.Append("<p>No reports yet.</p>");
         foreach (var report in reports) body.Append(Card(report));
         return Page(NodeName, "Library", body.ToString());
