@@ -39,6 +39,7 @@ public static class NodeApp
         app.MapInboxes();
         app.MapObjects();
         app.MapApi();
+        app.MapAdmin();
         app.MapWeb();
         return app;
     }

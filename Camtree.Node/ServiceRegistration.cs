@@ -35,6 +35,7 @@ public static class ServiceRegistration
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<InboxStore>();
         services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<HostHealthStore>();
         services.AddSingleton<TokenStore>();
         return services;
     }

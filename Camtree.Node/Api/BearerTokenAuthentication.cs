@@ -16,15 +16,23 @@ public sealed class BearerTokenAuthentication(
 {
     public const string SchemeName = "Bearer";
     public const string ActorIdClaim = "camtree:actor_id";
+    public const string OperatorRole = "operator";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
-        var actorId = await tokens.FindActorAsync(header[7..].Trim());
-        if (actorId is null) return AuthenticateResult.Fail("unknown token");
-        var identity = new ClaimsIdentity([new Claim(ActorIdClaim, actorId.Value.ToString())], SchemeName);
+        if (await tokens.FindAsync(header[7..].Trim()) is not { } found) return AuthenticateResult.Fail("unknown token");
+        var claims = new List<Claim> { new(ActorIdClaim, found.ActorId.ToString()) };
+        if (found.IsOperator) claims.Add(new Claim(ClaimTypes.Role, OperatorRole));
+        var identity = new ClaimsIdentity(claims, SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = 403;
+        return Response.WriteAsJsonAsync(new { error = "an operator token is required (camtree token issue --operator)" });
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -17,7 +17,7 @@ public sealed record InboxVerdict(int StatusCode, string? Error)
 /// A refusal is answered at once with its reason, which is what lets senders fall back between signature schemes.
 /// </summary>
 public sealed class InboxReceiver(
-    CavageVerifier verifier, InboxStore inbox, WorkSignal<InboxWorker> signal, TimeProvider time, ILogger<InboxReceiver> logger)
+    CavageVerifier verifier, InboxStore inbox, HostHealthStore hosts, WorkSignal<InboxWorker> signal, TimeProvider time, ILogger<InboxReceiver> logger)
 {
     public async Task<InboxVerdict> ReceiveAsync(HttpRequestParts request, CancellationToken cancellationToken)
     {
@@ -28,6 +28,9 @@ public sealed class InboxReceiver(
                 verification.KeyId ?? "(none)", verification.Failure, verification.Reason);
             return new InboxVerdict(StatusCodes.Status401Unauthorized, verification.Reason);
         }
+
+        // A host that signs requests to us is up: stop holding back our deliveries to it.
+        await hosts.ClearAsync(Protocol.Delivery.HostCircuit.HostOf(verification.KeyOwner!), time.GetUtcNow());
 
         IncomingObject activity;
         try { activity = IncomingObject.Parse(request.Body ?? ReadOnlyMemory<byte>.Empty); }

@@ -8,20 +8,21 @@ namespace Camtree.Node.Jobs;
 /// Sends due deliveries: signs each at send time with its sender's key and POSTs it, several at once.
 /// Success marks the row delivered; a permanent refusal marks it failed; anything else schedules a retry with
 /// <see cref="RetrySchedule"/>. Rows are only marked after the POST, so a crash re-sends rather than loses
-/// (receivers dedupe by activity id).
+/// (receivers dedupe by activity id). Each outcome also updates the receiving host's <see cref="HostCircuit"/>.
 /// </summary>
 public sealed class DeliveryWorker(
-    DeliveryStore deliveries, SigningKeys keys, ActivitySender sender, WorkSignal<DeliveryWorker> signal,
+    DeliveryStore deliveries, HostHealthStore hosts, SigningKeys keys, ActivitySender sender, WorkSignal<DeliveryWorker> signal,
     TimeProvider time, ILogger<DeliveryWorker> logger) : BackgroundService
 {
     private const int BatchSize = 64;
     private const int Parallelism = 8;
+    private const int PerHostInBatch = 16;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var due = await deliveries.DueAsync(time.GetUtcNow(), BatchSize);
+            var due = await deliveries.DueAsync(time.GetUtcNow(), BatchSize, PerHostInBatch);
             await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = stoppingToken },
                 async (delivery, cancellationToken) => await SendAsync(delivery, cancellationToken));
             if (due.Count < BatchSize) await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
@@ -37,6 +38,7 @@ public sealed class DeliveryWorker(
             return;
         }
         var outcome = await sender.SendAsync(delivery.InboxUrl, delivery.Json, key, cancellationToken);
+        await RecordHostHealthAsync(delivery.Host, outcome);
         if (outcome.Delivered)
         {
             await deliveries.MarkDeliveredAsync(delivery.Id, outcome.StatusCode, time.GetUtcNow());
@@ -46,5 +48,20 @@ public sealed class DeliveryWorker(
         logger.LogInformation("Delivery of {Activity} to {Inbox} failed ({Error}); {Next}", delivery.ActivityIri, delivery.InboxUrl,
             outcome.Error, delay is null ? "giving up" : $"retrying in {delay}");
         await deliveries.MarkAttemptFailedAsync(delivery.Id, outcome.StatusCode, outcome.Error, time.GetUtcNow() + delay);
+    }
+
+    /// <summary>Any answer below 500 shows the host is up; no answer or a 5xx counts against it (see <see cref="HostCircuit"/>).</summary>
+    private async Task RecordHostHealthAsync(string host, DeliveryOutcome outcome)
+    {
+        var now = time.GetUtcNow();
+        if (!HostCircuit.CountsAgainstHost(outcome.StatusCode))
+        {
+            await hosts.ClearAsync(host, now);
+            return;
+        }
+        var health = HostCircuit.RecordFailure(await hosts.GetAsync(host), now);
+        await hosts.SaveAsync(health);
+        if (health.UnavailableSince == now)
+            logger.LogWarning("Host {Host} has failed since {Since}: marked unavailable, probed every {Interval}", host, health.FirstFailureAt, HostCircuit.UnavailableProbeInterval);
     }
 }

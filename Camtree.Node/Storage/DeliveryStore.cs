@@ -1,4 +1,5 @@
 using System.Data;
+using Camtree.Protocol.Delivery;
 using Dapper;
 
 namespace Camtree.Node.Storage;
@@ -22,6 +23,7 @@ public sealed record DueDelivery
     public long Id { get; init; }
     public string ActivityIri { get; init; } = "";
     public string InboxUrl { get; init; } = "";
+    public string Host { get; init; } = "";
     public int Attempts { get; init; }
     public string Json { get; init; } = "";
     public long SenderId { get; init; }
@@ -47,23 +49,34 @@ public sealed class DeliveryStore(Database database)
         foreach (var inbox in inboxes)
         {
             await connection.ExecuteAsync("""
-                INSERT INTO deliveries (activity_iri, inbox_url, state, next_attempt_at, created_at)
-                VALUES (@activityIri, @inbox, 'pending', @at, @at)
+                INSERT INTO deliveries (activity_iri, inbox_url, host, state, next_attempt_at, created_at)
+                VALUES (@activityIri, @inbox, @host, 'pending', @at, @at)
                 ON CONFLICT (activity_iri, inbox_url) DO NOTHING
-                """, new { activityIri, inbox, at }, transaction);
+                """, new { activityIri, inbox, host = HostCircuit.HostOf(inbox), at }, transaction);
         }
     }
 
-    /// <summary>Pending deliveries whose time has come, oldest first, with the activity JSON and the sender to sign as.</summary>
-    public async Task<IReadOnlyList<DueDelivery>> DueAsync(DateTimeOffset now, int limit)
+    /// <summary>
+    /// Pending deliveries whose time has come, oldest first, with the activity JSON and the sender to sign as.
+    /// Hosts whose circuit is open are skipped (their rows wait without using attempts); a host being probed
+    /// after failures gets one row per batch, and no host more than <paramref name="perHost"/>, so a slow or dead
+    /// host cannot fill the batch and hold up the healthy ones.
+    /// </summary>
+    public async Task<IReadOnlyList<DueDelivery>> DueAsync(DateTimeOffset now, int limit, int perHost)
     {
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<DueDelivery>("""
-            SELECT d.id, d.activity_iri, d.inbox_url, d.attempts, o.json, o.local_actor_id AS sender_id
-            FROM deliveries d JOIN outbox o ON o.iri = d.activity_iri
-            WHERE d.state = 'pending' AND d.next_attempt_at <= @now
-            ORDER BY d.next_attempt_at, d.id LIMIT @limit
-            """, new { now, limit })).ToList();
+            SELECT id, activity_iri, inbox_url, host, attempts, json, sender_id FROM (
+                SELECT d.id, d.activity_iri, d.inbox_url, d.host, d.attempts, d.next_attempt_at, o.json, o.local_actor_id AS sender_id,
+                       ROW_NUMBER() OVER (PARTITION BY d.host ORDER BY d.next_attempt_at, d.id) AS place,
+                       COALESCE(h.consecutive_failures, 0) AS failures
+                FROM deliveries d
+                JOIN outbox o ON o.iri = d.activity_iri
+                LEFT JOIN delivery_hosts h ON h.host = d.host
+                WHERE d.state = 'pending' AND d.next_attempt_at <= @now AND (h.open_until IS NULL OR h.open_until <= @now))
+            WHERE place <= CASE WHEN failures >= @failuresToOpen THEN 1 ELSE @perHost END
+            ORDER BY next_attempt_at, id LIMIT @limit
+            """, new { now, limit, perHost, failuresToOpen = HostCircuit.FailuresToOpen })).ToList();
     }
 
     public async Task MarkDeliveredAsync(long id, int? status, DateTimeOffset at)
@@ -102,4 +115,56 @@ public sealed class DeliveryStore(Database database)
         var rows = await connection.QueryAsync<(string State, int Count)>("SELECT state, count(*) FROM deliveries GROUP BY state");
         return rows.ToDictionary(r => r.State, r => r.Count);
     }
+
+    /// <summary>Per receiving host: deliveries by state and the host's health, worst first.</summary>
+    public async Task<IReadOnlyList<HostDeliverySummary>> SummariseHostsAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<HostDeliverySummary>("""
+            SELECT d.host,
+                   sum(d.state = 'pending') AS pending, sum(d.state = 'delivered') AS delivered, sum(d.state = 'failed') AS failed,
+                   COALESCE(h.consecutive_failures, 0) AS consecutive_failures, h.open_until, h.unavailable_since, h.last_failure_at, h.last_success_at
+            FROM deliveries d LEFT JOIN delivery_hosts h ON h.host = d.host
+            GROUP BY d.host
+            ORDER BY h.unavailable_since IS NULL, COALESCE(h.consecutive_failures, 0) DESC, sum(d.state = 'pending') DESC, d.host
+            """)).ToList();
+    }
+
+    /// <summary>
+    /// Sends failed (and waiting) deliveries again now, with a fresh attempt count: one row by id, or every
+    /// row to a host, or every failed row. Returns how many rows were requeued.
+    /// </summary>
+    public async Task<int> RetryAsync(long? id, string? host, DateTimeOffset now)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteAsync("""
+            UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = @now
+            WHERE state <> 'delivered' AND (@id IS NULL OR id = @id) AND (@host IS NULL OR host = @host)
+              AND (@id IS NOT NULL OR @host IS NOT NULL OR state = 'failed')
+            """, new { id, host, now });
+    }
+
+    /// <summary>Drops undelivered rows: one by id, or all to a host. Returns how many were dropped.</summary>
+    public async Task<int> DropAsync(long? id, string? host)
+    {
+        if (id is null && host is null) throw new ArgumentException("name a delivery id or a host to drop");
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteAsync(
+            "DELETE FROM deliveries WHERE state <> 'delivered' AND (@id IS NULL OR id = @id) AND (@host IS NULL OR host = @host)",
+            new { id, host });
+    }
+}
+
+/// <summary>A receiving host as operators see it: its queue and its health.</summary>
+public sealed record HostDeliverySummary
+{
+    public string Host { get; init; } = "";
+    public int Pending { get; init; }
+    public int Delivered { get; init; }
+    public int Failed { get; init; }
+    public int ConsecutiveFailures { get; init; }
+    public DateTimeOffset? OpenUntil { get; init; }
+    public DateTimeOffset? UnavailableSince { get; init; }
+    public DateTimeOffset? LastFailureAt { get; init; }
+    public DateTimeOffset? LastSuccessAt { get; init; }
 }

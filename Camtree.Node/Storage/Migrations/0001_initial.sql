@@ -118,6 +118,7 @@ CREATE TABLE deliveries (
     id              INTEGER PRIMARY KEY,
     activity_iri    TEXT NOT NULL REFERENCES outbox (iri),
     inbox_url       TEXT NOT NULL,
+    host            TEXT NOT NULL,
     state           TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
     attempts        INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TEXT NOT NULL,
@@ -128,11 +129,24 @@ CREATE TABLE deliveries (
     UNIQUE (activity_iri, inbox_url)
 );
 CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+CREATE INDEX deliveries_host ON deliveries (host, state);
+
+-- Delivery health per receiving host (see Camtree.Protocol.Delivery.HostCircuit). No row: healthy.
+CREATE TABLE delivery_hosts (
+    host                 TEXT PRIMARY KEY,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    first_failure_at     TEXT,
+    last_failure_at      TEXT,
+    open_until           TEXT,
+    unavailable_since    TEXT,
+    last_success_at      TEXT
+);
 
 -- Bearer tokens for the JSON API; only the SHA-256 of a token is kept.
 CREATE TABLE api_tokens (
     token_hash      TEXT PRIMARY KEY,
     local_actor_id  INTEGER NOT NULL REFERENCES local_actors (id),
     label           TEXT NOT NULL,
+    is_operator     INTEGER NOT NULL DEFAULT 0,
     created_at      TEXT NOT NULL
 );

@@ -1,0 +1,33 @@
+using Camtree.Node.Storage;
+
+namespace Camtree.Node.Api;
+
+/// <summary>
+/// What a node's operator needs to see and do about federation, behind an operator token: the delivery queue
+/// by state, each receiving host's health, and retrying or dropping deliveries. The CLI offers the same.
+/// </summary>
+public static class AdminEndpoints
+{
+    public static void MapAdmin(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/v1/admin").RequireAuthorization(policy => policy.RequireRole(BearerTokenAuthentication.OperatorRole));
+        admin.MapGet("/deliveries", async (DeliveryStore deliveries) => Results.Ok(new
+        {
+            states = await deliveries.CountByStateAsync(),
+            hosts = await deliveries.SummariseHostsAsync(),
+        }));
+        admin.MapPost("/deliveries/retry", async (DeliverySelection selection, DeliveryStore deliveries, Jobs.WorkSignal<Jobs.DeliveryWorker> signal, TimeProvider time) =>
+        {
+            var count = await deliveries.RetryAsync(selection.Id, selection.Host, time.GetUtcNow());
+            signal.Notify();
+            return Results.Ok(new { requeued = count });
+        });
+        admin.MapPost("/deliveries/drop", async (DeliverySelection selection, DeliveryStore deliveries) =>
+            selection.Id is null && string.IsNullOrWhiteSpace(selection.Host)
+                ? Results.BadRequest(new { error = "name a delivery id or a host" })
+                : Results.Ok(new { dropped = await deliveries.DropAsync(selection.Id, selection.Host) }));
+    }
+
+    /// <summary>Which deliveries: one by id, all to a host, or (retry only) every failed one when both are absent.</summary>
+    public sealed record DeliverySelection(long? Id, string? Host);
+}

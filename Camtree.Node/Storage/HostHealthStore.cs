@@ -1,0 +1,53 @@
+using Camtree.Protocol.Delivery;
+using Dapper;
+
+namespace Camtree.Node.Storage;
+
+/// <summary>The state of <see cref="HostCircuit"/> per receiving host. A healthy host has no row.</summary>
+public sealed class HostHealthStore(Database database)
+{
+    public async Task<HostHealth> GetAsync(string host)
+    {
+        await using var connection = await database.OpenAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<HostRow>("SELECT * FROM delivery_hosts WHERE host = @host", new { host });
+        return row is null ? new HostHealth(host)
+            : new HostHealth(row.Host, row.ConsecutiveFailures, row.FirstFailureAt, row.LastFailureAt, row.OpenUntil, row.UnavailableSince, row.LastSuccessAt);
+    }
+
+    private sealed record HostRow
+    {
+        public string Host { get; init; } = "";
+        public int ConsecutiveFailures { get; init; }
+        public DateTimeOffset? FirstFailureAt { get; init; }
+        public DateTimeOffset? LastFailureAt { get; init; }
+        public DateTimeOffset? OpenUntil { get; init; }
+        public DateTimeOffset? UnavailableSince { get; init; }
+        public DateTimeOffset? LastSuccessAt { get; init; }
+    }
+
+    public async Task SaveAsync(HostHealth health)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO delivery_hosts (host, consecutive_failures, first_failure_at, last_failure_at, open_until, unavailable_since, last_success_at)
+            VALUES (@Host, @ConsecutiveFailures, @FirstFailureAt, @LastFailureAt, @OpenUntil, @UnavailableSince, @LastSuccessAt)
+            ON CONFLICT (host) DO UPDATE SET consecutive_failures = excluded.consecutive_failures, first_failure_at = excluded.first_failure_at,
+                last_failure_at = excluded.last_failure_at, open_until = excluded.open_until,
+                unavailable_since = excluded.unavailable_since, last_success_at = excluded.last_success_at
+            """, health);
+    }
+
+    /// <summary>
+    /// Clears a host's failure record after it answered or sent a signed request. Cheap when there is nothing
+    /// to clear (the common case), so it can run on every success.
+    /// </summary>
+    public async Task ClearAsync(string host, DateTimeOffset now)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync("""
+            UPDATE delivery_hosts SET consecutive_failures = 0, first_failure_at = NULL, open_until = NULL, unavailable_since = NULL,
+                last_success_at = @now
+            WHERE host = @host AND consecutive_failures > 0
+            """, new { host, now });
+    }
+}
