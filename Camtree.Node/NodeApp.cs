@@ -17,11 +17,15 @@ public static class NodeApp
     public static readonly string Version =
         typeof(NodeApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
 
-    /// <summary>Builds the web application; <paramref name="settings"/> override configuration (tests, CLI).</summary>
-    public static WebApplication Build(string[] args, IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Builds the web application; <paramref name="settings"/> override configuration (tests, CLI), and
+    /// <paramref name="services"/> registers services first (a test's clock, which the node then uses).
+    /// </summary>
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        services?.Invoke(builder.Services);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 2 * 1024 * 1024);
 
         builder.Services

@@ -25,7 +25,8 @@ public sealed class DeliveryWorker(
             var due = await deliveries.DueAsync(time.GetUtcNow(), BatchSize, PerHostInBatch);
             await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = stoppingToken },
                 async (delivery, cancellationToken) => await SendAsync(delivery, cancellationToken));
-            if (due.Count < BatchSize) await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
+            // Sleep only when nothing was due: a batch smaller than BatchSize may just be the per-host cap.
+            if (due.Count == 0) await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
         }
     }
 

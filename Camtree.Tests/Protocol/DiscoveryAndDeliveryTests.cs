@@ -144,3 +144,55 @@ public sealed class AddressGuardTests
         Assert.True(accepted.Connected);
     }
 }
+
+public sealed class HostCircuitTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void The_circuit_opens_after_three_failures_and_the_pause_doubles_up_to_an_hour()
+    {
+        var health = new HostHealth("dead.example");
+        var now = Start;
+        health = HostCircuit.RecordFailure(health, now);
+        health = HostCircuit.RecordFailure(health, now);
+        Assert.False(health.IsOpen(now));
+        health = HostCircuit.RecordFailure(health, now);
+        Assert.Equal(now + HostCircuit.FirstPause, health.OpenUntil);
+        health = HostCircuit.RecordFailure(health, now);
+        Assert.Equal(now + 2 * HostCircuit.FirstPause, health.OpenUntil);
+        for (var i = 0; i < 20; i++) health = HostCircuit.RecordFailure(health, now);
+        Assert.Equal(now + HostCircuit.LongestPause, health.OpenUntil);
+        Assert.Null(health.UnavailableSince);
+    }
+
+    [Fact]
+    public void A_host_failing_for_two_days_is_unavailable_until_it_answers()
+    {
+        var health = HostCircuit.RecordFailure(new HostHealth("dead.example"), Start);
+        var later = Start + HostCircuit.UnavailableAfter;
+        health = HostCircuit.RecordFailure(health, later);
+        Assert.Equal(later, health.UnavailableSince);
+        Assert.Equal(later + HostCircuit.UnavailableProbeInterval, health.OpenUntil);
+
+        health = HostCircuit.RecordSuccess(health, later.AddHours(13));
+        Assert.Equal(0, health.ConsecutiveFailures);
+        Assert.Null(health.UnavailableSince);
+        Assert.False(health.IsOpen(later.AddHours(13)));
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData(500, true)]
+    [InlineData(503, true)]
+    [InlineData(404, false)]
+    [InlineData(401, false)]
+    [InlineData(202, false)]
+    public void Only_silence_and_server_errors_count_against_a_host(int? status, bool counts) =>
+        Assert.Equal(counts, HostCircuit.CountsAgainstHost(status));
+
+    [Theory]
+    [InlineData("https://Mastodon.Social/inbox", "mastodon.social")]
+    [InlineData("http://127.0.0.1:5081/users/a/inbox", "127.0.0.1:5081")]
+    public void Health_is_kept_per_authority(string inbox, string host) => Assert.Equal(host, HostCircuit.HostOf(inbox));
+}

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using Camtree.Node;
 using Camtree.Node.Library;
@@ -12,35 +11,40 @@ namespace Camtree.Tests.Support;
 
 /// <summary>
 /// A real Camtree node for tests: Kestrel on its own 127.0.0.1 port, its own SQLite file in a temporary data
-/// directory, the same wiring as production. Other nodes reach it over real HTTP.
+/// directory, the same wiring as production. Other nodes reach it over real HTTP. It can be stopped and
+/// started again on the same port and data (a node going down and coming back), and its clock can be moved
+/// forward (to let retries come due without waiting).
 /// </summary>
 public sealed class TestNode : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly Dictionary<string, string?> _settings;
     private readonly string _dataDirectory;
+    private WebApplication? _app;
 
-    private TestNode(WebApplication app, string baseUrl, string dataDirectory)
+    private TestNode(string baseUrl, string dataDirectory, Dictionary<string, string?> settings)
     {
-        _app = app;
         BaseUrl = baseUrl;
         _dataDirectory = dataDirectory;
+        _settings = settings;
         Http = new HttpClient { BaseAddress = new Uri(baseUrl) };
     }
 
     /// <summary>The node's public URL, e.g. <c>http://127.0.0.1:40123</c>.</summary>
     public string BaseUrl { get; }
     public string Authority => new Uri(BaseUrl).Authority;
+    public string DataDirectory => _dataDirectory;
+    /// <summary>The node's clock: real time plus an offset the test can move forward.</summary>
+    public OffsetTimeProvider Clock { get; } = new();
     /// <summary>An unauthenticated client for the node.</summary>
     public HttpClient Http { get; }
-    public IServiceProvider Services => _app.Services;
-    public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+    public IServiceProvider Services => (_app ?? throw new InvalidOperationException("the node is stopped")).Services;
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public static async Task<TestNode> StartAsync(string name, bool seedDemo = false)
+    public static async Task<TestNode> StartAsync(string name, bool seedDemo = false, IDictionary<string, string?>? settings = null)
     {
-        var port = FreePort();
-        var baseUrl = $"http://127.0.0.1:{port}";
+        var baseUrl = $"http://127.0.0.1:{FreePort()}";
         var dataDirectory = Path.Combine(Path.GetTempPath(), "camtree-tests", $"{name}-{Guid.NewGuid():N}");
-        var app = NodeApp.Build([], new Dictionary<string, string?>
+        var all = new Dictionary<string, string?>
         {
             ["Urls"] = baseUrl,
             ["Camtree:PublicUrl"] = baseUrl,
@@ -49,17 +53,36 @@ public sealed class TestNode : IAsyncDisposable
             ["Camtree:SeedDemo"] = seedDemo ? "true" : "false",
             ["Camtree:AllowPrivateNetworks"] = "true",
             ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("CAMTREE_TEST_LOG_LEVEL") ?? "Warning",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
+        var node = new TestNode(baseUrl, dataDirectory, all);
+        await node.StartAgainAsync();
+        return node;
+    }
+
+    /// <summary>Stops the node (its port refuses connections); its data stays.</summary>
+    public async Task StopAsync()
+    {
+        if (_app is null) return;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _app = null;
+    }
+
+    /// <summary>Starts the node again on the same port with the same data, as after a restart.</summary>
+    public async Task StartAgainAsync()
+    {
+        var app = NodeApp.Build([], _settings, services => services.AddSingleton<TimeProvider>(Clock));
         await NodeApp.InitializeAsync(app.Services);
         await app.StartAsync();
-        return new TestNode(app, baseUrl, dataDirectory);
+        _app = app;
     }
 
     /// <summary>Creates a practitioner and returns a client authenticated as them.</summary>
-    public async Task<Practitioner> AddPractitionerAsync(string username, string name, bool manuallyApprovesFollowers = false)
+    public async Task<Practitioner> AddPractitionerAsync(string username, string name, bool manuallyApprovesFollowers = false, bool isOperator = false)
     {
         var actor = await Get<PractitionerService>().CreatePractitionerAsync(username, name, "", manuallyApprovesFollowers);
-        var token = await Get<TokenStore>().IssueAsync(actor.Id, "test");
+        var token = await Get<TokenStore>().IssueAsync(actor.Id, "test", isOperator);
         var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return new Practitioner(actor, $"{BaseUrl}/users/{username}", $"{username}@{Authority}", client);
@@ -68,19 +91,26 @@ public sealed class TestNode : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await StopAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(_dataDirectory, recursive: true); }
         catch (IOException) { }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>Real time plus an offset that a test moves forward.</summary>
+public sealed class OffsetTimeProvider : TimeProvider
+{
+    public TimeSpan Offset { get; private set; }
+    public void Advance(TimeSpan by) => Offset += by;
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
 }
 
 /// <summary>A practitioner on a test node, with an API client holding their token.</summary>
