@@ -43,6 +43,7 @@ public static class NodeApp
         app.MapInboxes();
         app.MapObjects();
         app.MapApi();
+        app.MapInteractions();
         app.MapAdmin();
         app.MapWeb();
         return app;

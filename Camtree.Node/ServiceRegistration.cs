@@ -37,6 +37,7 @@ public static class ServiceRegistration
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<HostHealthStore>();
         services.AddSingleton<TokenStore>();
+        services.AddSingleton<InteractionStore>();
         return services;
     }
 
@@ -52,7 +53,7 @@ public static class ServiceRegistration
         services.AddSingleton<ActorDirectory>();
         services.AddSingleton<IPublicKeyResolver>(sp => sp.GetRequiredService<ActorDirectory>());
         services.AddSingleton<PublicKeyCache>();
-        services.AddSingleton<CavageVerifier>();
+        services.AddSingleton<HttpSignatureVerifier>();
         services.AddSingleton<ActivitySender>();
         services.AddSingleton<InboxReceiver>();
         services.AddSingleton<Outbox>();
@@ -62,6 +63,10 @@ public static class ServiceRegistration
         services.AddSingleton<IActivityHandler, AcceptHandler>();
         services.AddSingleton<IActivityHandler, RejectHandler>();
         services.AddSingleton<IActivityHandler, CreateHandler>();
+        services.AddSingleton<IActivityHandler, UpdateHandler>();
+        services.AddSingleton<IActivityHandler, DeleteHandler>();
+        services.AddSingleton<IActivityHandler, LikeHandler>();
+        services.AddSingleton<IActivityHandler, AnnounceHandler>();
         services.AddHostedService<InboxWorker>();
         services.AddHostedService<DeliveryWorker>();
         return services;
@@ -72,6 +77,7 @@ public static class ServiceRegistration
         services.AddSingleton<PractitionerService>();
         services.AddSingleton<ReportService>();
         services.AddSingleton<FollowService>();
+        services.AddSingleton<InteractionService>();
         services.AddSingleton<DemoSeeder>();
         return services;
     }

@@ -22,6 +22,8 @@ public static class ApiEndpoints
                 ? Results.Ok(new { actor.Username, actor.DisplayName, handle = uris.Handle(actor.Username).ToString(), iri = uris.Actor(actor.Username) })
                 : Results.NotFound());
         mine.MapPost("/reports", PublishAsync);
+        mine.MapPut("/reports/{slug}", EditAsync);
+        mine.MapDelete("/reports/{slug}", DeleteAsync);
         mine.MapGet("/follows", ListFollowsAsync);
         mine.MapPost("/follows", FollowAsync);
         mine.MapDelete("/follows", UnfollowAsync);
@@ -58,6 +60,30 @@ public static class ApiEndpoints
         if (author is null) return Results.NotFound();
         var report = await service.PublishAsync(author, draft);
         return Results.Created(report.Iri, new { report.Id, report.Iri, report.Url, report.Title });
+    }
+
+    private static async Task<IResult> EditAsync(string slug, ReportDraft? draft, ClaimsPrincipal user, ActorStore actors, ReportStore reports, ReportService service)
+    {
+        if (draft is null) return Results.BadRequest(new { error = "a JSON report draft is required" });
+        if (draft.Validate() is { Count: > 0 } errors) return Results.ValidationProblem(errors);
+        if (await OwnReportAsync(slug, user, actors, reports) is not ({ } author, { } report) ) return Results.NotFound(new { error = "no report of yours with that id" });
+        var updated = await service.EditAsync(author, report, draft);
+        return Results.Ok(new { updated.Id, updated.Iri, updated.Url, updated.Title, updated.UpdatedAt });
+    }
+
+    private static async Task<IResult> DeleteAsync(string slug, ClaimsPrincipal user, ActorStore actors, ReportStore reports, ReportService service)
+    {
+        if (await OwnReportAsync(slug, user, actors, reports) is not ({ } author, { } report)) return Results.NotFound(new { error = "no report of yours with that id" });
+        await service.DeleteAsync(author, report);
+        return Results.NoContent();
+    }
+
+    /// <summary>The caller and their live report with that slug, or nulls.</summary>
+    private static async Task<(LocalActor?, ReportRow?)> OwnReportAsync(string slug, ClaimsPrincipal user, ActorStore actors, ReportStore reports)
+    {
+        var author = await actors.FindAsync(BearerTokenAuthentication.ActorId(user));
+        var report = await reports.FindBySlugAsync(slug);
+        return author is not null && report is { DeletedAt: null } && report.LocalAuthorId == author.Id ? (author, report) : (null, null);
     }
 
     public sealed record FollowRequest(string Target);

@@ -62,32 +62,14 @@ public static class ActorDocumentEndpoints
     {
         if (await actors.FindByUsernameAsync(username) is not { } actor) return HttpExchange.Error(404, $"no actor {username} here");
         var rows = await follows.ListFollowersAsync(actor.Id);
-        return Collection(uris.Followers(actor.Username), page, rows.Select(r => r.OtherIri).ToList());
+        return HttpExchange.Collection(uris.Followers(actor.Username), page, rows.Select(r => r.OtherIri).ToList());
     }
 
     private static async Task<IResult> FollowingAsync(string username, string? page, ActorStore actors, FollowStore follows, LocalUris uris)
     {
         if (await actors.FindByUsernameAsync(username) is not { } actor) return HttpExchange.Error(404, $"no actor {username} here");
         var rows = await follows.ListFollowingAsync(actor.Id, FollowStates.Accepted);
-        return Collection(uris.Following(actor.Username), page, rows.Select(r => r.OtherIri).ToList());
-    }
-
-    /// <summary>A collection of actor IRIs: the collection with its count, and pages of <see cref="PageSize"/> by number.</summary>
-    private static IResult Collection(string iri, string? page, IReadOnlyList<string> members)
-    {
-        if (page is null)
-            return HttpExchange.ActivityPub(new OrderedCollection { Id = iri, TotalItems = members.Count, First = iri + "?page=1" });
-        if (!int.TryParse(page, out var number) || number < 1) return HttpExchange.Error(400, "page is a number from 1");
-        var items = members.Skip((number - 1) * PageSize).Take(PageSize).Cast<object>().ToList();
-        return HttpExchange.ActivityPub(new OrderedCollectionPage
-        {
-            Id = $"{iri}?page={number}",
-            PartOf = iri,
-            TotalItems = members.Count,
-            Next = number * PageSize < members.Count ? $"{iri}?page={number + 1}" : null,
-            Prev = number > 1 ? $"{iri}?page={number - 1}" : null,
-            OrderedItems = items,
-        });
+        return HttpExchange.Collection(uris.Following(actor.Username), page, rows.Select(r => r.OtherIri).ToList());
     }
 
     /// <summary>A stored activity without its own <c>@context</c>, for embedding in a page (the page has one).</summary>

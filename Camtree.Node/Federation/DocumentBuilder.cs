@@ -36,6 +36,7 @@ public sealed class DocumentBuilder(LocalUris uris)
         ContentMap = new Dictionary<string, string> { [report.Language] = report.ContentHtml },
         Url = report.Url,
         Published = report.PublishedAt,
+        Updated = report.UpdatedAt,
         To = [ActivityStreams.PublicIri],
         Cc = [uris.Followers(author.Username)],
         Tag = report.ThemeList.Select(theme => new Hashtag(uris.Theme(theme), "#" + theme)).ToList(),
@@ -51,6 +52,25 @@ public sealed class DocumentBuilder(LocalUris uris)
         Findings = report.Findings,
         License = report.License,
         ReviewStatus = "unreviewed",
+        Replies = uris.Collection(report.Iri, "replies"),
+        Likes = uris.Collection(report.Iri, "likes"),
+        Shares = uris.Collection(report.Iri, "shares"),
+    };
+
+    /// <summary>What a deleted object becomes (AS2 Vocabulary §3.3 Tombstone).</summary>
+    public Tombstone Tombstone(string iri, DateTimeOffset deleted) => new(iri, AsTypes.Article, deleted);
+
+    /// <summary>A local comment as a <c>Note</c> in reply to a report.</summary>
+    public Note Note(CommentRow comment, LocalActor author, IReadOnlyList<string> cc) => new()
+    {
+        Id = comment.Iri,
+        AttributedTo = uris.Actor(author.Username),
+        Content = comment.ContentHtml,
+        InReplyTo = comment.InReplyTo,
+        Published = comment.PublishedAt,
+        To = [ActivityStreams.PublicIri],
+        Cc = cc,
+        Url = comment.ReportIri,
     };
 
     /// <summary>A new activity by a local actor, with a fresh id.</summary>

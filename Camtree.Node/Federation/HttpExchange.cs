@@ -20,19 +20,42 @@ public static class HttpExchange
     }
 
     /// <summary>An ActivityPub JSON response with the AS2 media type.</summary>
-    public static IResult ActivityPub(JsonObject document) =>
-        Results.Text(document.ToJsonString(ActivityJson.Options), ActivityStreams.MediaType + "; charset=utf-8");
+    public static IResult ActivityPub(JsonObject document, int statusCode = StatusCodes.Status200OK) =>
+        Results.Text(document.ToJsonString(ActivityJson.Options), ActivityStreams.MediaType + "; charset=utf-8", statusCode: statusCode);
 
-    public static IResult ActivityPub<T>(T value) => ActivityPub(ActivityJson.ToDocument(value));
+    public static IResult ActivityPub<T>(T value, int statusCode = StatusCodes.Status200OK) => ActivityPub(ActivityJson.ToDocument(value), statusCode);
+
+    /// <summary>Items per page of a collection of IRIs.</summary>
+    public const int CollectionPageSize = 20;
+
+    /// <summary>A collection of IRIs: the collection with its count, and pages of <see cref="CollectionPageSize"/> by number.</summary>
+    public static IResult Collection(string iri, string? page, IReadOnlyList<string> members)
+    {
+        if (page is null)
+            return HttpExchange.ActivityPub(new OrderedCollection { Id = iri, TotalItems = members.Count, First = iri + "?page=1" });
+        if (!int.TryParse(page, out var number) || number < 1) return HttpExchange.Error(400, "page is a number from 1");
+        var items = members.Skip((number - 1) * CollectionPageSize).Take(CollectionPageSize).Cast<object>().ToList();
+        return HttpExchange.ActivityPub(new OrderedCollectionPage
+        {
+            Id = $"{iri}?page={number}",
+            PartOf = iri,
+            TotalItems = members.Count,
+            Next = number * CollectionPageSize < members.Count ? $"{iri}?page={number + 1}" : null,
+            Prev = number > 1 ? $"{iri}?page={number - 1}" : null,
+            OrderedItems = items,
+        });
+    }
 
     /// <summary>A refusal with a JSON body that says why.</summary>
     public static IResult Error(int status, string reason) => Results.Json(new { error = reason }, statusCode: status);
 
     /// <summary>
     /// Reads a request into the framework-free form signatures are checked on: the raw request target as sent,
-    /// the headers, and the body (at most <paramref name="maxBodyBytes"/>; null when larger).
+    /// the headers, and the body (at most <paramref name="maxBodyBytes"/>; null when larger). The scheme is the one
+    /// of the node's public URL, which is what a sender signed (RFC 9421 <c>@target-uri</c>), even behind a
+    /// TLS-terminating proxy.
     /// </summary>
-    public static async Task<HttpRequestParts?> ReadRequestAsync(HttpContext context, int maxBodyBytes)
+    public static async Task<HttpRequestParts?> ReadRequestAsync(HttpContext context, int maxBodyBytes, string publicScheme)
     {
         var request = context.Request;
         if (request.ContentLength > maxBodyBytes) return null;
@@ -48,6 +71,6 @@ public static class HttpExchange
             ? raw : request.Path + request.QueryString;
         var headers = request.Headers.ToDictionary(
             h => h.Key, h => (IReadOnlyList<string>)h.Value.Select(v => v ?? "").ToList(), StringComparer.OrdinalIgnoreCase);
-        return new HttpRequestParts(request.Method, target, headers, buffer.ToArray());
+        return new HttpRequestParts(request.Method, target, headers, buffer.ToArray()) { Scheme = publicScheme };
     }
 }

@@ -8,16 +8,16 @@ public static class InboxEndpoints
 {
     public static void MapInboxes(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/inbox", (HttpContext context, InboxReceiver receiver) => ReceiveAsync(context, receiver));
-        app.MapPost("/users/{username}/inbox", async (string username, HttpContext context, InboxReceiver receiver, ActorStore actors) =>
+        app.MapPost("/inbox", (HttpContext context, InboxReceiver receiver, LocalUris uris) => ReceiveAsync(context, receiver, uris));
+        app.MapPost("/users/{username}/inbox", async (string username, HttpContext context, InboxReceiver receiver, ActorStore actors, LocalUris uris) =>
             await actors.FindByUsernameAsync(username) is null
                 ? HttpExchange.Error(404, $"no actor {username} here")
-                : await ReceiveAsync(context, receiver));
+                : await ReceiveAsync(context, receiver, uris));
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpContext context, InboxReceiver receiver)
+    private static async Task<IResult> ReceiveAsync(HttpContext context, InboxReceiver receiver, LocalUris uris)
     {
-        var request = await HttpExchange.ReadRequestAsync(context, IncomingDocumentLimits.MaxBodyBytes);
+        var request = await HttpExchange.ReadRequestAsync(context, IncomingDocumentLimits.MaxBodyBytes, new Uri(uris.Base).Scheme);
         if (request is null)
             return HttpExchange.Error(413, $"the body is larger than {IncomingDocumentLimits.MaxBodyBytes} bytes");
         var verdict = await receiver.ReceiveAsync(request, context.RequestAborted);

@@ -17,7 +17,7 @@ public sealed record InboxVerdict(int StatusCode, string? Error)
 /// A refusal is answered at once with its reason, which is what lets senders fall back between signature schemes.
 /// </summary>
 public sealed class InboxReceiver(
-    CavageVerifier verifier, InboxStore inbox, HostHealthStore hosts, WorkSignal<InboxWorker> signal, TimeProvider time, ILogger<InboxReceiver> logger)
+    HttpSignatureVerifier verifier, InboxStore inbox, HostHealthStore hosts, WorkSignal<InboxWorker> signal, TimeProvider time, ILogger<InboxReceiver> logger)
 {
     public async Task<InboxVerdict> ReceiveAsync(HttpRequestParts request, CancellationToken cancellationToken)
     {

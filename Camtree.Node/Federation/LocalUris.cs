@@ -37,6 +37,9 @@ public sealed class LocalUris
     public string Profile(string username) => $"{_base}/@{username}";
     public string Report(string slug) => $"{_base}/reports/{slug}";
     public string Activity(string id) => $"{_base}/activities/{id}";
+    public string Note(string id) => $"{_base}/notes/{id}";
+    /// <summary>A collection of an object: <c>{object IRI}/{name}</c> (replies, likes, shares).</summary>
+    public string Collection(string objectIri, string name) => $"{objectIri}/{name}";
     public string Theme(string name) => $"{_base}/themes/{Uri.EscapeDataString(name)}";
     public AccountHandle Handle(string username) => new(username, Authority);
 

@@ -5,24 +5,59 @@ using Camtree.Protocol.JsonLd;
 
 namespace Camtree.Node.Federation;
 
-/// <summary>Reports (as <c>Article</c>, or as a page for browsers), public activities, and the Camtree context document.</summary>
+/// <summary>
+/// Reports (as <c>Article</c>, or as a page for browsers; a deleted one as a <c>Tombstone</c> with 410), their
+/// replies, likes and shares collections, comments written here (as <c>Note</c>), public activities, and the
+/// Camtree context document.
+/// </summary>
 public static class ObjectEndpoints
 {
     public static void MapObjects(this IEndpointRouteBuilder app)
     {
         app.MapGet("/reports/{slug}", ReportAsync);
+        app.MapGet("/reports/{slug}/replies", async (string slug, string? page, ReportStore reports, InteractionStore interactions) =>
+            await reports.FindBySlugAsync(slug) is { DeletedAt: null } report
+                ? HttpExchange.Collection(report.Iri + "/replies", page, (await interactions.CommentsOnAsync(report.Iri)).Select(c => c.Iri).ToList())
+                : HttpExchange.Error(404, "no such report"));
+        app.MapGet("/reports/{slug}/likes", (string slug, string? page, ReportStore reports, InteractionStore interactions) =>
+            InteractionsAsync(slug, "likes", InteractionKinds.Like, page, reports, interactions));
+        app.MapGet("/reports/{slug}/shares", (string slug, string? page, ReportStore reports, InteractionStore interactions) =>
+            InteractionsAsync(slug, "shares", InteractionKinds.Share, page, reports, interactions));
+        app.MapGet("/notes/{id}", NoteAsync);
         app.MapGet("/activities/{id}", ActivityAsync);
         app.MapGet("/ns/camtree/v1", () =>
             Results.Text(CamtreeContext.ContextDocument().ToJsonString(ActivityJson.Options), "application/ld+json; charset=utf-8"));
     }
 
-    private static async Task<IResult> ReportAsync(string slug, HttpRequest request, ReportStore reports, ActorStore actors, DocumentBuilder documents, Pages pages)
+    private static async Task<IResult> ReportAsync(string slug, HttpRequest request, ReportStore reports, ActorStore actors, InteractionStore interactions, DocumentBuilder documents, Pages pages)
     {
         if (await reports.FindBySlugAsync(slug) is not { } report || await actors.FindAsync(report.LocalAuthorId!.Value) is not { } author)
             return HttpExchange.Error(404, "no such report");
-        return HttpExchange.WantsActivityPub(request)
+        var wantsActivityPub = HttpExchange.WantsActivityPub(request);
+        if (report.DeletedAt is { } deleted)
+        {
+            return wantsActivityPub
+                ? HttpExchange.ActivityPub(documents.Tombstone(report.Iri, deleted), StatusCodes.Status410Gone)
+                : pages.Gone(report);
+        }
+        return wantsActivityPub
             ? HttpExchange.ActivityPub(documents.Report(report, author))
-            : pages.Report(report);
+            : await pages.ReportAsync(report, interactions);
+    }
+
+    private static async Task<IResult> InteractionsAsync(string slug, string name, string kind, string? page, ReportStore reports, InteractionStore interactions) =>
+        await reports.FindBySlugAsync(slug) is { DeletedAt: null } report
+            ? HttpExchange.Collection($"{report.Iri}/{name}", page, await interactions.ActorsAsync(kind, report.Iri))
+            : HttpExchange.Error(404, "no such report");
+
+    private static async Task<IResult> NoteAsync(string id, InteractionStore interactions, ActorStore actors, DocumentBuilder documents, LocalUris uris)
+    {
+        if (await interactions.FindCommentAsync(uris.Note(id)) is not { } comment
+            || uris.ParseActor(comment.AuthorIri) is not { } username || await actors.FindByUsernameAsync(username) is not { } author)
+            return HttpExchange.Error(404, "no such note");
+        return comment.DeletedAt is { } deleted
+            ? HttpExchange.ActivityPub(new Protocol.Vocabulary.Tombstone(comment.Iri, Protocol.Vocabulary.AsTypes.Note, deleted), StatusCodes.Status410Gone)
+            : HttpExchange.ActivityPub(documents.Note(comment, author, [uris.Followers(author.Username)]));
     }
 
     private static async Task<IResult> ActivityAsync(string id, OutboxStore outbox, LocalUris uris)

@@ -28,7 +28,9 @@ public sealed class Outbox(Database database, OutboxStore outbox, DeliveryStore 
         {
             string iri => iri,
             ResearchReport report => report.Id,
-            Activity inner => inner.Id,
+            Note note => note.Id,
+            Tombstone tombstone => tombstone.Id,
+            Activity inner => inner.Object as string ?? inner.Id,
             _ => null,
         };
         await database.InTransactionAsync(async (connection, transaction) =>
@@ -49,6 +51,10 @@ public sealed class Outbox(Database database, OutboxStore outbox, DeliveryStore 
         });
         signal.Notify();
     }
+
+    /// <summary>The latest activity of a type an actor sent about an object.</summary>
+    public Task<OutboxEntry?> FindOwnAsync(long localActorId, string activityType, string objectIri) =>
+        outbox.FindOwnAsync(localActorId, activityType, objectIri);
 
     /// <summary>A single target inbox, for <see cref="SendAsync"/>.</summary>
     public static Func<IDbConnection, IDbTransaction, Task<IEnumerable<string>>> To(string inbox) =>

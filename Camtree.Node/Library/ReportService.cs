@@ -5,31 +5,96 @@ using Camtree.Protocol.Vocabulary;
 
 namespace Camtree.Node.Library;
 
-/// <summary>Publishes reports: stores them and sends <c>Create(Article)</c> to the author's followers.</summary>
+/// <summary>
+/// Publishes, edits and deletes local reports, and tells the author's followers: <c>Create</c>, <c>Update</c>
+/// or <c>Delete</c> of the <c>Article</c>, each stored with its deliveries in one transaction.
+/// </summary>
 public sealed class ReportService(
     ReportStore reports, FollowStore follows, Outbox outbox, DocumentBuilder documents, LocalUris uris, TimeProvider time)
 {
-    /// <summary>
-    /// Publishes a draft by a local practitioner. The report, its Create activity and the deliveries to every
-    /// follower's (shared) inbox are stored in one transaction. Throws <see cref="ArgumentException"/> for an invalid draft.
-    /// </summary>
+    /// <summary>Publishes a draft by a local practitioner. Throws <see cref="ArgumentException"/> for an invalid draft.</summary>
     public async Task<ReportRow> PublishAsync(LocalActor author, ReportDraft draft)
     {
-        if (draft.Validate() is { Count: > 0 } errors)
-            throw new ArgumentException(string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
-
+        Validate(draft);
         var slug = LocalUris.NewId();
         var now = time.GetUtcNow();
-        var report = new ReportRow
+        var report = FromDraft(draft) with
         {
             Iri = uris.Report(slug),
             LocalSlug = slug,
             LocalAuthorId = author.Id,
             AuthorIri = uris.Actor(author.Username),
             AuthorName = author.DisplayName,
+            Url = uris.Report(slug),
+            PublishedAt = draft.Published ?? now,
+            ReceivedAt = now,
+        };
+
+        var article = documents.Report(report, author);
+        var create = documents.Activity(AsTypes.Create, author, article, article.To, article.Cc, report.PublishedAt);
+        long id = 0;
+        await outbox.SendAsync(author, create, isPublic: true, FollowerInboxes(author),
+            alongside: async (connection, transaction) => id = await reports.InsertAsync(connection, transaction, report));
+        return report with { Id = id };
+    }
+
+    /// <summary>Replaces a local report's text and metadata with a new draft and sends <c>Update(Article)</c>.</summary>
+    public async Task<ReportRow> EditAsync(LocalActor author, ReportRow existing, ReportDraft draft)
+    {
+        Validate(draft);
+        EnsureOwnLiveReport(author, existing);
+        var report = FromDraft(draft) with
+        {
+            Id = existing.Id, Iri = existing.Iri, LocalSlug = existing.LocalSlug, LocalAuthorId = existing.LocalAuthorId,
+            AuthorIri = existing.AuthorIri, AuthorName = author.DisplayName, Url = existing.Url,
+            PublishedAt = existing.PublishedAt, ReceivedAt = existing.ReceivedAt, UpdatedAt = time.GetUtcNow(),
+        };
+        var article = documents.Report(report, author);
+        var update = documents.Activity(AsTypes.Update, author, article, article.To, article.Cc, report.UpdatedAt!.Value);
+        await outbox.SendAsync(author, update, isPublic: true, FollowerInboxes(author),
+            alongside: (connection, transaction) => reports.UpdateLocalAsync(connection, transaction, report));
+        return report;
+    }
+
+    /// <summary>
+    /// Deletes a local report: it answers 410 with a <c>Tombstone</c> from now on, and followers get
+    /// <c>Delete</c> of it.
+    /// </summary>
+    public async Task DeleteAsync(LocalActor author, ReportRow existing)
+    {
+        EnsureOwnLiveReport(author, existing);
+        var now = time.GetUtcNow();
+        var delete = documents.Activity(AsTypes.Delete, author, documents.Tombstone(existing.Iri, now),
+            [ActivityStreams.PublicIri], [uris.Followers(author.Username)], now);
+        await outbox.SendAsync(author, delete, isPublic: true, FollowerInboxes(author),
+            alongside: (connection, transaction) => reports.MarkDeletedAsync(existing.Iri, existing.AuthorIri, now, connection, transaction));
+    }
+
+    private Func<System.Data.IDbConnection, System.Data.IDbTransaction, Task<IEnumerable<string>>> FollowerInboxes(LocalActor author) =>
+        async (connection, transaction) => InboxResolver.ResolveInboxes(await follows.FollowerInboxesAsync(connection, transaction, author.Id));
+
+    private void EnsureOwnLiveReport(LocalActor author, ReportRow report)
+    {
+        if (report.LocalAuthorId != author.Id) throw new UnauthorizedAccessException("only its author can change a report");
+        if (report.DeletedAt is not null) throw new ArgumentException("the report has been deleted");
+    }
+
+    private static void Validate(ReportDraft draft)
+    {
+        if (draft.Validate() is { Count: > 0 } errors)
+            throw new ArgumentException(string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
+    }
+
+    /// <summary>What a draft says, as the columns of a report.</summary>
+    private static ReportRow FromDraft(ReportDraft draft)
+    {
+        var summary = ReportRendering.AbstractHtml(draft.ResearchContext, draft.Aims, draft.Methods, draft.Findings);
+        return new ReportRow
+        {
             Title = draft.Title.Trim(),
-            SummaryHtml = ReportRendering.AbstractHtml(draft.ResearchContext, draft.Aims, draft.Methods, draft.Findings),
-            ContentHtml = ReportRendering.MarkdownToHtml(draft.Body),
+            SummaryHtml = summary,
+            // A report without a body still has content for software that shows content: its abstract.
+            ContentHtml = string.IsNullOrWhiteSpace(draft.Body) ? summary : ReportRendering.MarkdownToHtml(draft.Body),
             ContentMarkdown = draft.Body,
             Language = draft.Language.Trim(),
             Methodology = Blank(draft.Methodology),
@@ -43,19 +108,7 @@ public sealed class ReportService(
             Findings = Blank(draft.Findings),
             License = Blank(draft.License) ?? CamtreeVocabulary.DefaultLicense,
             Themes = string.Join(' ', draft.Themes.Select(t => t.Trim().TrimStart('#').ToLowerInvariant()).Distinct()),
-            Url = uris.Report(slug),
-            PublishedAt = draft.Published ?? now,
-            ReceivedAt = now,
         };
-
-        var article = documents.Report(report, author);
-        var create = documents.Activity(AsTypes.Create, author, article, article.To, article.Cc, report.PublishedAt);
-        long id = 0;
-        await outbox.SendAsync(author, create, isPublic: true,
-            inboxes: async (connection, transaction) =>
-                InboxResolver.ResolveInboxes(await follows.FollowerInboxesAsync(connection, transaction, author.Id)),
-            alongside: async (connection, transaction) => id = await reports.InsertAsync(connection, transaction, report));
-        return report with { Id = id };
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -53,6 +53,13 @@ public sealed class FollowStore(Database database)
             new { followIri, followerIri }) > 0;
     }
 
+    /// <summary>Ends every follow to and from an actor (its account is gone).</summary>
+    public async Task RemoveActorAsync(string actorIri)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync("DELETE FROM followers WHERE follower_iri = @actorIri; DELETE FROM following WHERE target_iri = @actorIri;", new { actorIri });
+    }
+
     /// <summary>Removes a follower; returns whether there was one.</summary>
     public async Task<bool> RemoveFollowerAsync(long localActorId, string followerIri)
     {

@@ -31,6 +31,16 @@ public sealed class OutboxStore(Database database)
         return await connection.QuerySingleOrDefaultAsync<OutboxEntry>("SELECT * FROM outbox WHERE iri = @iri", new { iri });
     }
 
+    /// <summary>The latest activity of a type an actor sent about an object (to undo it).</summary>
+    public async Task<OutboxEntry?> FindOwnAsync(long localActorId, string activityType, string objectIri)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<OutboxEntry>("""
+            SELECT * FROM outbox WHERE local_actor_id = @localActorId AND activity_type = @activityType AND object_iri = @objectIri
+            ORDER BY id DESC LIMIT 1
+            """, new { localActorId, activityType, objectIri });
+    }
+
     public async Task<int> CountPublicAsync(long localActorId)
     {
         await using var connection = await database.OpenAsync();

@@ -35,6 +35,9 @@ public sealed record ReportRow
     public DateTimeOffset ReceivedAt { get; init; }
     /// <summary>For received reports: the key whose signature delivered it.</summary>
     public string? VerifiedKeyId { get; init; }
+    public DateTimeOffset? UpdatedAt { get; init; }
+    /// <summary>Set once the report was deleted: it answers 410 with a Tombstone and leaves the library.</summary>
+    public DateTimeOffset? DeletedAt { get; init; }
 
     public bool IsLocal => LocalSlug is not null;
     public IReadOnlyList<string> ThemeList => Themes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -71,8 +74,8 @@ public sealed class ReportStore(Database database)
                 educational_level = excluded.educational_level, subject_area = excluded.subject_area, country = excluded.country,
                 setting = excluded.setting, research_context = excluded.research_context, aims = excluded.aims, methods = excluded.methods,
                 findings = excluded.findings, license = excluded.license, themes = excluded.themes, url = excluded.url,
-                received_at = excluded.received_at, verified_key_id = excluded.verified_key_id
-            WHERE reports.local_slug IS NULL AND reports.author_iri = excluded.author_iri
+                received_at = excluded.received_at, verified_key_id = excluded.verified_key_id, updated_at = excluded.received_at
+            WHERE reports.local_slug IS NULL AND reports.author_iri = excluded.author_iri AND reports.deleted_at IS NULL
             """, report);
     }
 
@@ -100,7 +103,8 @@ public sealed class ReportStore(Database database)
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<ReportRow>("""
             SELECT * FROM reports
-            WHERE (@origin = 0 OR (@origin = 1 AND local_slug IS NOT NULL) OR (@origin = 2 AND local_slug IS NULL))
+            WHERE deleted_at IS NULL
+              AND (@origin = 0 OR (@origin = 1 AND local_slug IS NOT NULL) OR (@origin = 2 AND local_slug IS NULL))
               AND (@localAuthorId IS NULL OR local_author_id = @localAuthorId)
             ORDER BY published_at DESC, id DESC LIMIT @limit
             """, new { origin = (int)origin, localAuthorId, limit })).ToList();
@@ -111,7 +115,7 @@ public sealed class ReportStore(Database database)
     {
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<ReportRow>("""
-            SELECT * FROM reports WHERE ' ' || themes || ' ' LIKE '% ' || @theme || ' %' ESCAPE '\'
+            SELECT * FROM reports WHERE deleted_at IS NULL AND ' ' || themes || ' ' LIKE '% ' || @theme || ' %' ESCAPE '\'
             ORDER BY published_at DESC, id DESC LIMIT @limit
             """, new { theme = theme.ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_"), limit })).ToList();
     }
@@ -119,7 +123,34 @@ public sealed class ReportStore(Database database)
     public async Task<int> CountLocalAsync()
     {
         await using var connection = await database.OpenAsync();
-        return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM reports WHERE local_slug IS NOT NULL");
+        return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM reports WHERE local_slug IS NOT NULL AND deleted_at IS NULL");
+    }
+
+    /// <summary>Replaces what its author wrote in a local report (metadata, abstract, body).</summary>
+    public Task UpdateLocalAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, ReportRow report) =>
+        connection.ExecuteAsync("""
+            UPDATE reports SET title = @Title, summary_html = @SummaryHtml, content_html = @ContentHtml, content_markdown = @ContentMarkdown,
+                language = @Language, methodology = @Methodology, educational_level = @EducationalLevel, subject_area = @SubjectArea,
+                country = @Country, setting = @Setting, research_context = @ResearchContext, aims = @Aims, methods = @Methods,
+                findings = @Findings, license = @License, themes = @Themes, updated_at = @UpdatedAt
+            WHERE id = @Id AND local_slug IS NOT NULL AND deleted_at IS NULL
+            """, report, transaction);
+
+    /// <summary>Marks a report deleted, if it is by that author; returns whether it was.</summary>
+    public async Task<bool> MarkDeletedAsync(string iri, string authorIri, DateTimeOffset at, System.Data.IDbConnection? connection = null, System.Data.IDbTransaction? transaction = null)
+    {
+        const string sql = "UPDATE reports SET deleted_at = @at WHERE iri = @iri AND author_iri = @authorIri AND deleted_at IS NULL";
+        if (connection is not null) return await connection.ExecuteAsync(sql, new { iri, authorIri, at }, transaction) > 0;
+        await using var own = await database.OpenAsync();
+        return await own.ExecuteAsync(sql, new { iri, authorIri, at }) > 0;
+    }
+
+    /// <summary>Marks every report of an author deleted (the author's account is gone).</summary>
+    public async Task<int> MarkAllDeletedAsync(string authorIri, DateTimeOffset at)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteAsync(
+            "UPDATE reports SET deleted_at = @at WHERE author_iri = @authorIri AND local_slug IS NULL AND deleted_at IS NULL", new { authorIri, at });
     }
 }
 

@@ -9,7 +9,7 @@ public static class Html
     public static string E(string? text) => Library.ReportRendering.Encode(text);
 
     /// <summary>A whole page in the house layout.</summary>
-    public static IResult Page(string nodeName, string title, string body, string? lang = null) => Results.Content($$"""
+    public static IResult Page(string nodeName, string title, string body, string? lang = null, int statusCode = 200) => Results.Content($$"""
         <!doctype html>
         <html lang="{{E(lang ?? "en")}}">
         <head>
@@ -36,5 +36,5 @@ public static class Html
         </main>
         </body>
         </html>
-        """, "text/html; charset=utf-8", Encoding.UTF8);
+        """, "text/html; charset=utf-8", Encoding.UTF8, statusCode);
 }

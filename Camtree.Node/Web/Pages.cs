@@ -23,7 +23,25 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
         return Page(NodeName, "Library", body.ToString());
     }
 
-    public IResult Report(ReportRow report)
+    /// <summary>A report's page, with its comments and how often it was liked and shared.</summary>
+    public async Task<IResult> ReportAsync(ReportRow report, InteractionStore interactions)
+    {
+        if (report.DeletedAt is not null) return Gone(report);
+        var comments = await interactions.CommentsOnAsync(report.Iri);
+        var likes = (await interactions.ActorsAsync(InteractionKinds.Like, report.Iri)).Count;
+        var shares = (await interactions.ActorsAsync(InteractionKinds.Share, report.Iri)).Count;
+        return Report(report, comments, likes, shares);
+    }
+
+    /// <summary>What a deleted report's address shows: that it was deleted (410 Gone).</summary>
+    public IResult Gone(ReportRow report)
+    {
+        return Page(NodeName, "Deleted report",
+            $"<h1>This report was deleted</h1><p class=\"meta\">Its author withdrew it on {report.DeletedAt:d MMMM yyyy}.</p>",
+            statusCode: StatusCodes.Status410Gone);
+    }
+
+    private IResult Report(ReportRow report, IReadOnlyList<CommentRow> comments, int likes, int shares)
     {
         var body = new StringBuilder();
         body.Append($"<article lang=\"{E(report.Language)}\">");
@@ -42,7 +60,12 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
         body.Append("<section><h2>Abstract</h2>").Append(report.SummaryHtml).Append("</section>");
         body.Append("<section>").Append(report.ContentHtml).Append("</section>");
         body.Append(Themes(report));
+        body.Append($"<p class=\"meta\">{likes} likes · {shares} shares</p>");
         body.Append("</article>");
+        body.Append($"<section><h2>Comments ({comments.Count})</h2>");
+        foreach (var comment in comments)
+            body.Append($"<article class=\"card\"><p class=\"meta\">{E(comment.AuthorName)} · {comment.PublishedAt:d MMM yyyy}</p>{comment.ContentHtml}</article>");
+        body.Append("</section>");
         return Page(NodeName, report.Title, body.ToString(), report.Language);
     }
 

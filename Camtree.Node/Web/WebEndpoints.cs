@@ -9,8 +9,8 @@ public static class WebEndpoints
     {
         app.MapGet("/", async (ReportStore reports, Pages pages) =>
             pages.Library(await reports.ListAsync(limit: 100), await reports.CountLocalAsync()));
-        app.MapGet("/library/{id:long}", async (long id, ReportStore reports, Pages pages) =>
-            await reports.FindAsync(id) is { } report ? pages.Report(report) : Results.NotFound());
+        app.MapGet("/library/{id:long}", async (long id, ReportStore reports, InteractionStore interactions, Pages pages) =>
+            await reports.FindAsync(id) is { } report ? await pages.ReportAsync(report, interactions) : Results.NotFound());
         app.MapGet("/themes/{theme}", async (string theme, ReportStore reports, Pages pages) =>
             pages.Theme(theme, await reports.ListByThemeAsync(theme)));
         app.MapGet("/@{username}", async (string username, ActorStore actors, ReportStore reports, Pages pages) =>

@@ -24,7 +24,9 @@ public static class CavageSigningString
                 "(request-target)" => $"{request.Method.ToLowerInvariant()} {requestTarget}",
                 "(created)" => created?.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "(expires)" => expires?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                _ => request.Header(name)?.Trim(),
+                // Each instance of a repeated header is trimmed, then they are joined with ", " (draft-cavage-12 §2.3).
+                _ => request.Headers.TryGetValue(name, out var values) && values.Count > 0
+                    ? string.Join(", ", values.Select(v => v.Trim())) : null,
             };
             if (value is null) return (null, name);
             if (lines.Length > 0) lines.Append('\n');

@@ -64,7 +64,8 @@ public sealed class CavageVerifier(IPublicKeyResolver keys, PublicKeyCache keyCa
             var refresh = attempt == 1;
             ResolvedPublicKey? key;
             try { key = await keys.ResolveAsync(signature.KeyId, refresh, cancellationToken); }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException)
+            catch (Exception e) when (e is HttpRequestException or InvalidOperationException
+                || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 return SignatureVerification.Fail(SignatureFailure.KeyFetchFailed, $"could not fetch key {signature.KeyId}: {e.Message}", signature.KeyId);
             }
@@ -133,8 +134,11 @@ public sealed class CavageVerifier(IPublicKeyResolver keys, PublicKeyCache keyCa
         return result;
     }
 
-    /// <summary>Parses an HTTP-date (RFC 9110 §5.6.7): IMF-fixdate, and leniently the obsolete forms.</summary>
+    /// <summary>The three HTTP-date forms of RFC 9110 §5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime forms.</summary>
+    private static readonly string[] HttpDateFormats = ["r", "dddd, dd-MMM-yy HH:mm:ss 'GMT'", "ddd MMM d HH:mm:ss yyyy", "ddd MMM dd HH:mm:ss yyyy"];
+
+    /// <summary>Parses an HTTP-date (RFC 9110 §5.6.7) and nothing else.</summary>
     public static bool TryParseHttpDate(string value, out DateTimeOffset date) =>
-        DateTimeOffset.TryParseExact(value.Trim(), "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out date)
-        || DateTimeOffset.TryParse(value.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out date);
+        DateTimeOffset.TryParseExact(value.Trim(), HttpDateFormats, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowInnerWhite, out date);
 }

@@ -14,6 +14,12 @@ public sealed record HttpRequestParts(
     IReadOnlyDictionary<string, IReadOnlyList<string>> Headers,
     ReadOnlyMemory<byte>? Body = null)
 {
+    /// <summary>
+    /// The scheme of the request's target URI, for RFC 9421's <c>@scheme</c> and <c>@target-uri</c>: what the
+    /// sender used, not what the node sees behind a TLS-terminating proxy, so the node sets it from its public URL.
+    /// </summary>
+    public string Scheme { get; init; } = "https";
+
     /// <summary>The header's values joined as HTTP combines repeated fields (", "), or null when absent.</summary>
     public string? Header(string name) =>
         Headers.TryGetValue(name, out var values) && values.Count > 0 ? string.Join(", ", values) : null;

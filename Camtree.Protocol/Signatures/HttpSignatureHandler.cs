@@ -41,13 +41,15 @@ public sealed class HttpSignatureHandler(TimeProvider time) : DelegatingHandler
             request.Headers.Remove("Digest");
             request.Headers.TryAddWithoutValidation("Digest", digest);
             headers.Add(new("digest", digest));
-            headers.Add(new("content-type", request.Content.Headers.ContentType?.ToString() ?? ""));
             signed = CavageSigner.PostHeaders;
+            if (request.Content.Headers.ContentType is { } contentType) headers.Add(new("content-type", contentType.ToString()));
+            else signed = [.. signed.Where(h => h != "content-type")];
         }
         else
         {
-            headers.Add(new("accept", string.Join(", ", request.Headers.Accept.Select(a => a.ToString()))));
             signed = CavageSigner.GetHeaders;
+            if (request.Headers.Accept.Count > 0) headers.Add(new("accept", string.Join(", ", request.Headers.Accept.Select(a => a.ToString()))));
+            else signed = [.. signed.Where(h => h != "accept")]; // never sign a header that is not sent
         }
 
         var parts = HttpRequestParts.Create(request.Method.Method, uri.PathAndQuery, headers, body);

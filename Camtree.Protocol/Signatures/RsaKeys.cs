@@ -46,17 +46,46 @@ public sealed class SigningKey(string keyId, string privateKeyPem) : IDisposable
 /// </summary>
 public sealed class PublicKeyCache(int maxEntries = 10_000)
 {
-    private readonly ConcurrentDictionary<string, RSA?> _keys = new(StringComparer.Ordinal);
+    private const string P256Oid = "1.2.840.10045.3.1.7";
+    private const string Ed25519Oid = "1.3.101.112";
+
+    private readonly ConcurrentDictionary<string, AsymmetricAlgorithm?> _keys = new(StringComparer.Ordinal);
 
     /// <summary>The parsed RSA key, or null when the PEM is not an RSA public key.</summary>
-    public RSA? GetRsa(string publicKeyPem)
+    public RSA? GetRsa(string publicKeyPem) => GetKey(publicKeyPem) as RSA;
+
+    /// <summary>
+    /// The parsed key: an <see cref="RSA"/> key (SubjectPublicKeyInfo or PKCS#1), or an <see cref="ECDsa"/> key on
+    /// P-256 (SubjectPublicKeyInfo), what RFC 9421's <c>ecdsa-p256-sha256</c> needs. Null for anything else,
+    /// including Ed25519 (see <see cref="IsEd25519"/>) and other curves.
+    /// </summary>
+    public AsymmetricAlgorithm? GetKey(string publicKeyPem)
     {
         if (_keys.TryGetValue(publicKeyPem, out var cached)) return cached;
         if (_keys.Count >= maxEntries) _keys.Clear();
         return _keys.GetOrAdd(publicKeyPem, Parse);
     }
 
-    private static RSA? Parse(string pem)
+    /// <summary>
+    /// Whether the PEM is an Ed25519 SubjectPublicKeyInfo (OID 1.3.101.112): a key this node recognises but cannot
+    /// verify with until it has an Ed25519 implementation, so verifiers can say so instead of "not a key".
+    /// </summary>
+    public static bool IsEd25519(string publicKeyPem)
+    {
+        try
+        {
+            if (!PemEncoding.TryFind(publicKeyPem, out var fields) || publicKeyPem[fields.Label] != "PUBLIC KEY") return false;
+            var der = Convert.FromBase64String(publicKeyPem[fields.Base64Data]);
+            var info = System.Security.Cryptography.X509Certificates.PublicKey.CreateFromSubjectPublicKeyInfo(der, out _);
+            return info.Oid.Value == Ed25519Oid;
+        }
+        catch (Exception e) when (e is FormatException or CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    private static AsymmetricAlgorithm? Parse(string pem)
     {
         var rsa = RSA.Create();
         try
@@ -67,7 +96,18 @@ public sealed class PublicKeyCache(int maxEntries = 10_000)
         catch (Exception e) when (e is ArgumentException or CryptographicException)
         {
             rsa.Dispose();
-            return null;
         }
+
+        var ecdsa = ECDsa.Create();
+        try
+        {
+            ecdsa.ImportFromPem(pem);
+            if (ecdsa.ExportParameters(false).Curve.Oid?.Value == P256Oid) return ecdsa;
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+        }
+        ecdsa.Dispose();
+        return null;
     }
 }

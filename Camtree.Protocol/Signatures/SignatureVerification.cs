@@ -41,7 +41,14 @@ public sealed record SignatureVerification(SignatureFailure Failure, string Reas
 /// <param name="Owner">The actor that owns the key.</param>
 /// <param name="PublicKeyPem">The key, PEM-encoded SubjectPublicKeyInfo.</param>
 /// <param name="JustFetched">True when the resolver fetched it for this request: fetching again cannot help.</param>
-public sealed record ResolvedPublicKey(string KeyId, string Owner, string PublicKeyPem, bool JustFetched = false);
+public sealed record ResolvedPublicKey(string KeyId, string Owner, string PublicKeyPem, bool JustFetched = false)
+{
+    /// <summary>
+    /// The RFC 9421 algorithm the key is bound to, when whoever published the key said so (e.g. <c>rsa-pss-sha512</c>);
+    /// null when only the key type is known, as with ActivityPub actors' keys. See <see cref="Rfc9421Algorithms.Choose"/>.
+    /// </summary>
+    public string? Algorithm { get; init; }
+}
 
 /// <summary>
 /// Finds the public key a <c>keyId</c> names. A node implements it with a cache in front of a signed fetch;
@@ -52,9 +59,9 @@ public interface IPublicKeyResolver
     Task<ResolvedPublicKey?> ResolveAsync(string keyId, bool refresh, CancellationToken cancellationToken);
 }
 
-/// <summary>Options of <see cref="CavageVerifier.VerifyRequestAsync"/>.</summary>
+/// <summary>Options of <see cref="HttpSignatureVerifier"/>, <see cref="CavageVerifier"/> and <see cref="Rfc9421Verifier"/>.</summary>
 public sealed record SignatureVerificationOptions
 {
-    /// <summary>How far the request's Date may be from now, either way (Mastodon: 1 hour).</summary>
+    /// <summary>How far the request's Date, or RFC 9421 <c>created</c>, may be from now, either way (Mastodon: 1 hour).</summary>
     public TimeSpan DateWindow { get; init; } = TimeSpan.FromHours(1);
 }

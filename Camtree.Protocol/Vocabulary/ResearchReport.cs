@@ -38,6 +38,38 @@ public sealed record ResearchReport
     public string? Findings { get; init; }
     public string License { get; init; } = CamtreeVocabulary.DefaultLicense;
     public string? ReviewStatus { get; init; }
+
+    /// <summary>Collections of responses (ActivityPub §5.6–5.8): comments, likes, shares.</summary>
+    public string? Replies { get; init; }
+    public string? Likes { get; init; }
+    public string? Shares { get; init; }
+}
+
+/// <summary>A short text: a comment on a report, or a reply (AS2 Vocabulary §3.3 Note).</summary>
+public sealed record Note
+{
+    public required string Id { get; init; }
+    public string Type { get; init; } = AsTypes.Note;
+    public required string AttributedTo { get; init; }
+    public required string Content { get; init; }
+    public string? InReplyTo { get; init; }
+    public required DateTimeOffset Published { get; init; }
+    public string? Url { get; init; }
+    public IReadOnlyList<string> To { get; init; } = [ActivityStreams.PublicIri];
+    public IReadOnlyList<string> Cc { get; init; } = [];
+    public IReadOnlyList<Mention>? Tag { get; init; }
+}
+
+/// <summary>A mention of an actor in a Note's <c>tag</c> (AS2 Vocabulary §3.4 Mention).</summary>
+public sealed record Mention(string Href, string Name)
+{
+    public string Type { get; init; } = "Mention";
+}
+
+/// <summary>What a deleted object leaves behind (AS2 Vocabulary §3.3 Tombstone).</summary>
+public sealed record Tombstone(string Id, string FormerType, DateTimeOffset Deleted)
+{
+    public string Type { get; init; } = AsTypes.Tombstone;
 }
 
 /// <summary>A theme as a Mastodon-style <c>Hashtag</c> tag: <c>name</c> is <c>#theme</c>, <c>href</c> its page.</summary>

@@ -1,68 +1,76 @@
 using Camtree.Node.Library;
 using Camtree.Node.Storage;
-using Camtree.Protocol.Discovery;
 using Camtree.Protocol.JsonLd;
 using Camtree.Protocol.Vocabulary;
 
 namespace Camtree.Node.Federation.Handlers;
 
 /// <summary>
-/// <c>Create</c> of a research report (an <c>Article</c>) by an actor someone here follows: the report joins
-/// this node's cross-node library. The object must come from the actor's own origin and be attributed to it.
+/// <c>Create</c>: a research report (<c>Article</c>) by an actor someone here follows joins the cross-node
+/// library; a <c>Note</c> in reply to a report (or to a comment on one) known here becomes a comment; a Note
+/// that mentions a practitioner here is kept as a mention. Objects must be on the actor's origin and by the actor.
 /// </summary>
-public sealed class CreateHandler(ReportStore reports, FollowStore follows, ActorDirectory directory, TimeProvider time) : IActivityHandler
+public sealed class CreateHandler(
+    ReportStore reports, InteractionStore interactions, FollowStore follows, ActorStore actors, ActorDirectory directory,
+    LocalUris uris, TimeProvider time) : IActivityHandler
 {
     public string ActivityType => AsTypes.Create;
 
     public async Task<string?> HandleAsync(ReceivedActivity received, CancellationToken cancellationToken)
     {
-        if (received.Activity.Object?.Embedded is not { } article)
-            return "Create without an embedded object";
-        if (!article.HasType(AsTypes.Article))
-            return $"Create of a {article.Type}; only Articles (reports) are read so far";
-        if (article.Id is null || !SameOrigin(article.Id, received.Actor))
-            return "Create of an object that is not on the actor's origin";
-        if (article.AttributedTo != received.Actor)
-            return "Create of an object attributed to someone else";
+        if (received.Activity.Object?.Embedded is not { } created) return "Create without an embedded object";
+        if (created.Id is null || !Origin.Same(created.Id, received.Actor)) return "Create of an object that is not on the actor's origin";
+        if (created.AttributedTo != received.Actor) return "Create of an object attributed to someone else";
+
+        if (created.HasType(AsTypes.Article)) return await CreateReportAsync(received, created, cancellationToken);
+        if (created.HasType(AsTypes.Note)) return await CreateNoteAsync(received, created, cancellationToken);
+        return $"Create of a {created.Type}: only reports (Article) and comments (Note) are read";
+    }
+
+    private async Task<string?> CreateReportAsync(ReceivedActivity received, IncomingObject article, CancellationToken cancellationToken)
+    {
         if (!article.IsPublic && !received.Activity.IsPublic)
             return "Create of a report that is not addressed to the public; the library only holds public reports";
-        if (!await follows.IsFollowedLocallyAsync(received.Actor))
-            return "Create by an actor nobody here follows";
+        if (!await follows.IsFollowedLocallyAsync(received.Actor)) return "Create by an actor nobody here follows";
 
         var author = await directory.GetAsync(received.Actor, refresh: false, cancellationToken);
-        await reports.UpsertRemoteAsync(ToReport(article, author, received.Entry));
+        await reports.UpsertRemoteAsync(RemoteReports.FromArticle(article, author, received.Entry.SignerKeyId, time.GetUtcNow()));
         return null;
     }
 
-    private ReportRow ToReport(IncomingObject article, StoredRemoteActor author, InboxEntry entry) => new()
+    private async Task<string?> CreateNoteAsync(ReceivedActivity received, IncomingObject note, CancellationToken cancellationToken)
     {
-        Iri = article.Id!,
-        AuthorIri = author.Iri,
-        AuthorName = author.DisplayName ?? author.Username ?? author.Iri,
-        Title = Truncate(article.Name ?? "(untitled)", 300),
-        SummaryHtml = HtmlSanitizer.Sanitize(article.Summary),
-        ContentHtml = HtmlSanitizer.Sanitize(article.Content),
-        Language = article.GetString("inLanguage") ?? article.Language ?? "und",
-        Methodology = article.GetString("methodology"),
-        EducationalLevel = article.GetString("educationalLevel"),
-        SubjectArea = article.GetString("subjectArea"),
-        Country = article.GetString("spatialCoverage"),
-        Setting = article.GetString("setting"),
-        ResearchContext = article.GetString("researchContext"),
-        Aims = article.GetString("aims"),
-        Methods = article.GetString("methods"),
-        Findings = article.GetString("findings"),
-        License = article.GetString("license") ?? CamtreeVocabulary.DefaultLicense,
-        Themes = string.Join(' ', article.Tags.Where(t => t.Type == AsTypes.Hashtag && t.Name is not null)
-            .Select(t => t.Name!.TrimStart('#').ToLowerInvariant()).Where(t => t.Length > 0 && !t.Contains(' ')).Distinct()),
-        Url = article.Url is { } url && url.StartsWith("http", StringComparison.Ordinal) ? url : article.Id!,
-        PublishedAt = article.Published ?? time.GetUtcNow(),
-        ReceivedAt = time.GetUtcNow(),
-        VerifiedKeyId = entry.SignerKeyId,
-    };
+        var author = await directory.GetAsync(received.Actor, refresh: false, cancellationToken);
+        var now = time.GetUtcNow();
+        var content = HtmlSanitizer.Sanitize(note.Content);
+        var noted = false;
 
-    private static bool SameOrigin(string a, string b) =>
-        Uri.TryCreate(a, UriKind.Absolute, out var x) && Uri.TryCreate(b, UriKind.Absolute, out var y) && RemoteDocumentClient.SameOrigin(x, y);
+        // A reply to a report known here, or to a comment on one, is a comment on that report.
+        string? reportIri = null;
+        if (note.InReplyTo is { } parent)
+        {
+            reportIri = await reports.FindByIriAsync(parent) is { DeletedAt: null } report ? report.Iri
+                : (await interactions.FindCommentAsync(parent))?.ReportIri;
+        }
+        if (reportIri is not null)
+        {
+            noted = await interactions.UpsertCommentAsync(new CommentRow
+            {
+                Iri = note.Id!, ReportIri = reportIri, InReplyTo = note.InReplyTo, AuthorIri = author.Iri,
+                AuthorName = author.DisplayName ?? author.Username ?? author.Iri, ContentHtml = content,
+                PublishedAt = note.Published ?? now, ReceivedAt = now,
+            });
+        }
 
-    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+        foreach (var mention in note.Tags.Where(t => t.Type == "Mention" && t.Href is not null))
+        {
+            if (uris.ParseActor(mention.Href) is not { } username || await actors.FindByUsernameAsync(username) is not { } local) continue;
+            await interactions.AddMentionAsync(new MentionRow
+            {
+                LocalActorId = local.Id, NoteIri = note.Id!, AuthorIri = author.Iri, ContentHtml = content, ReceivedAt = now,
+            });
+            noted = true;
+        }
+        return noted ? null : "a Note that neither replies to a report here nor mentions anyone here";
+    }
 }

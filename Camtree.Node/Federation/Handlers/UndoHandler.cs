@@ -3,8 +3,11 @@ using Camtree.Protocol.Vocabulary;
 
 namespace Camtree.Node.Federation.Handlers;
 
-/// <summary><c>Undo</c> (ActivityPub §6.10): for now, <c>Undo(Follow)</c> removes the follower.</summary>
-public sealed class UndoHandler(ActorStore actors, FollowStore follows, LocalUris uris) : IActivityHandler
+/// <summary>
+/// <c>Undo</c> (ActivityPub §6.10): <c>Undo(Follow)</c> removes the follower; <c>Undo(Like)</c> and
+/// <c>Undo(Announce)</c> take back a like or share. Only the actor's own activities can be undone.
+/// </summary>
+public sealed class UndoHandler(ActorStore actors, FollowStore follows, InteractionStore interactions, LocalUris uris) : IActivityHandler
 {
     public string ActivityType => AsTypes.Undo;
 
@@ -21,6 +24,14 @@ public sealed class UndoHandler(ActorStore actors, FollowStore follows, LocalUri
                 return "Undo(Follow) of an actor not on this node";
             return await follows.RemoveFollowerAsync(local.Id, received.Actor) ? null : "Undo(Follow) of a follow not known here";
         }
-        return await follows.RemoveFollowerByFollowAsync(undone.Iri, received.Actor) ? null : $"Undo of {undone.Iri}, nothing to undo";
+        if (undone.Embedded is { } inner && inner.Type is AsTypes.Like or AsTypes.Announce)
+        {
+            if (inner.Actor is not null && inner.Actor != received.Actor) return "Undo of another actor's activity";
+            var kind = inner.Type == AsTypes.Like ? InteractionKinds.Like : InteractionKinds.Share;
+            return await interactions.RemoveAsync(received.Actor, undone.Iri, kind, inner.Object?.Iri) ? null : $"Undo of {undone.Iri}, nothing to undo";
+        }
+        // Only an id: a follow or an interaction of this actor with that id.
+        return await follows.RemoveFollowerByFollowAsync(undone.Iri, received.Actor) || await interactions.RemoveAsync(received.Actor, undone.Iri)
+            ? null : $"Undo of {undone.Iri}, nothing to undo";
     }
 }

@@ -1,0 +1,42 @@
+using Camtree.Node.Storage;
+using Camtree.Protocol.Vocabulary;
+
+namespace Camtree.Node.Federation.Handlers;
+
+/// <summary>
+/// <c>Update</c>: an actor updating its own profile (and keys) is fetched again; a report or comment is
+/// replaced when its author edits it. An actor may only update itself and its own objects.
+/// </summary>
+public sealed class UpdateHandler(ReportStore reports, InteractionStore interactions, ActorDirectory directory, TimeProvider time) : IActivityHandler
+{
+    public string ActivityType => AsTypes.Update;
+
+    public async Task<string?> HandleAsync(ReceivedActivity received, CancellationToken cancellationToken)
+    {
+        var reference = received.Activity.Object;
+        if (reference is null) return "Update without an object";
+        if (AsTypes.IsActor(reference.Embedded?.Type) || reference.Iri == received.Actor)
+        {
+            if (reference.Iri != received.Actor) return "an actor may only update itself";
+            // Read the profile from its origin rather than trusting the embedded copy.
+            await directory.GetAsync(received.Actor, refresh: true, cancellationToken);
+            return null;
+        }
+
+        if (reference.Embedded is not { } updated) return "Update of an object that is not embedded";
+        if (!Origin.Same(updated.Id, received.Actor) || updated.AttributedTo != received.Actor) return "Update of someone else's object";
+        var author = await directory.GetAsync(received.Actor, refresh: false, cancellationToken);
+        if (updated.HasType(AsTypes.Article))
+        {
+            if (await reports.FindByIriAsync(updated.Id!) is null) return "Update of a report not held here";
+            await reports.UpsertRemoteAsync(RemoteReports.FromArticle(updated, author, received.Entry.SignerKeyId, time.GetUtcNow()));
+            return null;
+        }
+        if (updated.HasType(AsTypes.Note) && await interactions.FindCommentAsync(updated.Id!) is { } comment)
+        {
+            await interactions.UpsertCommentAsync(comment with { ContentHtml = Library.HtmlSanitizer.Sanitize(updated.Content), ReceivedAt = time.GetUtcNow() });
+            return null;
+        }
+        return $"Update of a {updated.Type} not held here";
+    }
+}

@@ -1,0 +1,19 @@
+namespace Camtree.Protocol.Signatures;
+
+/// <summary>
+/// The one verifier the node calls for a signed request. Both formats use a <c>Signature</c> header; only RFC 9421
+/// has <c>Signature-Input</c>, so its presence selects <see cref="Rfc9421Verifier"/>, as RFC 9421 Appendix A
+/// recommends, and its absence <see cref="CavageVerifier"/>.
+/// </summary>
+public sealed class HttpSignatureVerifier(IPublicKeyResolver keys, PublicKeyCache keyCache, TimeProvider time)
+{
+    private readonly CavageVerifier _cavage = new(keys, keyCache, time);
+    private readonly Rfc9421Verifier _rfc9421 = new(keys, keyCache, time);
+
+    /// <summary>Verifies a request signed with either format; the result is the same type and carries the same reasons.</summary>
+    public Task<SignatureVerification> VerifyRequestAsync(
+        HttpRequestParts request, SignatureVerificationOptions? options = null, CancellationToken cancellationToken = default) =>
+        request.Header("signature-input") is not null
+            ? _rfc9421.VerifyRequestAsync(request, options, cancellationToken)
+            : _cavage.VerifyRequestAsync(request, options, cancellationToken);
+}
