@@ -59,6 +59,9 @@ const { values: args } = parseArgs({
   options: {
     port: { type: "string", default: "0" },
     "log-level": { type: "string" },
+    // Which HTTP signature scheme Fedify tries first when it sends: "rfc9421" (its default, falling back to
+    // draft-cavage on a 4xx) or "draft-cavage-http-signatures-12" (the scheme Mastodon speaks).
+    "first-knock": { type: "string", default: "rfc9421" },
   },
   strict: true,
 });
@@ -182,8 +185,9 @@ function buildFederation(originUrl) {
     origin: originUrl,
     allowPrivateAddress: true,
     // skipSignatureVerification is deliberately left at its default (false).
-    // firstKnock is left at its default ("rfc9421"): Fedify tries RFC 9421
-    // first and falls back to draft-cavage on a 4xx (double-knocking).
+    // firstKnock: Fedify signs with this scheme first and falls back to the
+    // other on a 4xx (double-knocking).
+    firstKnock: args["first-knock"],
   });
 
   fed
