@@ -48,8 +48,12 @@ public static class ServiceRegistration
         services.AddSingleton<SigningKeys>();
         services.AddSingleton(sp => FederationHttpClient(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LocalUris>(),
             sp.GetRequiredService<IOptions<NodeOptions>>().Value.AllowPrivateNetworks));
-        services.AddSingleton(sp => new RemoteDocumentClient(sp.GetRequiredService<HttpClient>(),
-            new RemoteFetchOptions { AllowHttp = sp.GetRequiredService<IOptions<NodeOptions>>().Value.AllowPrivateNetworks }));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Federation.ToPolicy());
+        services.AddSingleton(sp => new RemoteDocumentClient(sp.GetRequiredService<HttpClient>(), new RemoteFetchOptions
+        {
+            AllowHttp = sp.GetRequiredService<IOptions<NodeOptions>>().Value.AllowPrivateNetworks,
+            Policy = sp.GetRequiredService<Protocol.Policy.FederationPolicy>(),
+        }));
         services.AddSingleton<ActorDirectory>();
         services.AddSingleton<IPublicKeyResolver>(sp => sp.GetRequiredService<ActorDirectory>());
         services.AddSingleton<PublicKeyCache>();

@@ -27,6 +27,28 @@ public sealed class NodeOptions
     /// </summary>
     public bool AllowPrivateNetworks { get; set; }
 
+    /// <summary>Whom the node federates with (<c>Camtree:Federation:Mode</c> and <c>Camtree:Federation:Domains</c>).</summary>
+    public FederationOptions Federation { get; set; } = new();
+
+    /// <summary>
+    /// Authorized fetch ("secure mode"): ActivityPub documents other than actors and keys are served only to
+    /// signed GETs from servers the policy allows. Actor and key documents stay public, so that servers never
+    /// deadlock fetching each other's keys.
+    /// </summary>
+    public bool AuthorizedFetch { get; set; }
+
     /// <summary>The SQLite file's full path.</summary>
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDirectory), "camtree.db");
+}
+
+/// <summary>The node owner's federation agreement, as configuration.</summary>
+public sealed class FederationOptions
+{
+    /// <summary><c>Open</c> (default), <c>Allowlist</c> or <c>Blocklist</c>.</summary>
+    public Camtree.Protocol.Policy.FederationMode Mode { get; set; } = Camtree.Protocol.Policy.FederationMode.Open;
+
+    /// <summary>The domains the mode applies to; a domain covers its subdomains.</summary>
+    public List<string> Domains { get; set; } = [];
+
+    public Camtree.Protocol.Policy.FederationPolicy ToPolicy() => new(Mode, Domains);
 }

@@ -14,9 +14,9 @@ public static class ActorDocumentEndpoints
     public static void MapActors(this IEndpointRouteBuilder app)
     {
         app.MapGet("/users/{username}", ActorAsync);
-        app.MapGet("/users/{username}/outbox", OutboxAsync);
-        app.MapGet("/users/{username}/followers", FollowersAsync);
-        app.MapGet("/users/{username}/following", FollowingAsync);
+        app.MapGet("/users/{username}/outbox", OutboxAsync).RequireSignedFetch();
+        app.MapGet("/users/{username}/followers", FollowersAsync).RequireSignedFetch();
+        app.MapGet("/users/{username}/following", FollowingAsync).RequireSignedFetch();
     }
 
     // Actor and key documents are always readable without a signature, so that servers never deadlock

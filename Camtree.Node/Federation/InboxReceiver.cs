@@ -1,6 +1,7 @@
 using Camtree.Node.Jobs;
 using Camtree.Node.Storage;
 using Camtree.Protocol.JsonLd;
+using Camtree.Protocol.Policy;
 using Camtree.Protocol.Signatures;
 
 namespace Camtree.Node.Federation;
@@ -17,10 +18,15 @@ public sealed record InboxVerdict(int StatusCode, string? Error)
 /// A refusal is answered at once with its reason, which is what lets senders fall back between signature schemes.
 /// </summary>
 public sealed class InboxReceiver(
-    HttpSignatureVerifier verifier, InboxStore inbox, HostHealthStore hosts, WorkSignal<InboxWorker> signal, TimeProvider time, ILogger<InboxReceiver> logger)
+    HttpSignatureVerifier verifier, InboxStore inbox, HostHealthStore hosts, FederationPolicy policy,
+    WorkSignal<InboxWorker> signal, TimeProvider time, ILogger<InboxReceiver> logger)
 {
     public async Task<InboxVerdict> ReceiveAsync(HttpRequestParts request, CancellationToken cancellationToken)
     {
+        // A sender outside the federation policy is refused before any of its keys is fetched.
+        if (HttpSignatureVerifier.ClaimedKeyId(request) is { } keyId && !policy.AllowsUrl(keyId))
+            return new InboxVerdict(StatusCodes.Status403Forbidden, $"{new Uri(keyId).Authority} is outside this node's federation policy");
+
         var verification = await verifier.VerifyRequestAsync(request, cancellationToken: cancellationToken);
         if (!verification.IsValid)
         {

@@ -14,17 +14,17 @@ public static class ObjectEndpoints
 {
     public static void MapObjects(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/reports/{slug}", ReportAsync);
+        app.MapGet("/reports/{slug}", ReportAsync).RequireSignedFetch(negotiated: true);
         app.MapGet("/reports/{slug}/replies", async (string slug, string? page, ReportStore reports, InteractionStore interactions) =>
             await reports.FindBySlugAsync(slug) is { DeletedAt: null } report
                 ? HttpExchange.Collection(report.Iri + "/replies", page, (await interactions.CommentsOnAsync(report.Iri)).Select(c => c.Iri).ToList())
-                : HttpExchange.Error(404, "no such report"));
+                : HttpExchange.Error(404, "no such report")).RequireSignedFetch();
         app.MapGet("/reports/{slug}/likes", (string slug, string? page, ReportStore reports, InteractionStore interactions) =>
-            InteractionsAsync(slug, "likes", InteractionKinds.Like, page, reports, interactions));
+            InteractionsAsync(slug, "likes", InteractionKinds.Like, page, reports, interactions)).RequireSignedFetch();
         app.MapGet("/reports/{slug}/shares", (string slug, string? page, ReportStore reports, InteractionStore interactions) =>
-            InteractionsAsync(slug, "shares", InteractionKinds.Share, page, reports, interactions));
-        app.MapGet("/notes/{id}", NoteAsync);
-        app.MapGet("/activities/{id}", ActivityAsync);
+            InteractionsAsync(slug, "shares", InteractionKinds.Share, page, reports, interactions)).RequireSignedFetch();
+        app.MapGet("/notes/{id}", NoteAsync).RequireSignedFetch();
+        app.MapGet("/activities/{id}", ActivityAsync).RequireSignedFetch();
         app.MapGet("/ns/camtree/v1", () =>
             Results.Text(CamtreeContext.ContextDocument().ToJsonString(ActivityJson.Options), "application/ld+json; charset=utf-8"));
     }

@@ -11,7 +11,8 @@ namespace Camtree.Node.Federation;
 /// transaction (together with whatever the caller stores alongside it), then wakes the delivery worker.
 /// Nothing is sent here; the worker signs and POSTs.
 /// </summary>
-public sealed class Outbox(Database database, OutboxStore outbox, DeliveryStore deliveries, WorkSignal<DeliveryWorker> signal, TimeProvider time)
+public sealed class Outbox(
+    Database database, OutboxStore outbox, DeliveryStore deliveries, Protocol.Policy.FederationPolicy policy, WorkSignal<DeliveryWorker> signal, TimeProvider time)
 {
     /// <param name="actor">The sender, whose key signs each delivery.</param>
     /// <param name="activity">The activity; its id must be new.</param>
@@ -46,7 +47,9 @@ public sealed class Outbox(Database database, OutboxStore outbox, DeliveryStore 
                 Json = ActivityJson.Serialize(activity),
                 PublishedAt = activity.Published ?? now,
             });
-            await deliveries.EnqueueAsync(connection, transaction, activity.Id, await inboxes(connection, transaction), now);
+            // Servers outside the federation policy are not sent anything.
+            var targets = (await inboxes(connection, transaction)).Where(policy.AllowsUrl);
+            await deliveries.EnqueueAsync(connection, transaction, activity.Id, targets, now);
             return 0;
         });
         signal.Notify();

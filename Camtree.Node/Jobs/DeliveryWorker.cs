@@ -11,7 +11,8 @@ namespace Camtree.Node.Jobs;
 /// (receivers dedupe by activity id). Each outcome also updates the receiving host's <see cref="HostCircuit"/>.
 /// </summary>
 public sealed class DeliveryWorker(
-    DeliveryStore deliveries, HostHealthStore hosts, SigningKeys keys, ActivitySender sender, WorkSignal<DeliveryWorker> signal,
+    DeliveryStore deliveries, HostHealthStore hosts, SigningKeys keys, ActivitySender sender, Protocol.Policy.FederationPolicy policy,
+    WorkSignal<DeliveryWorker> signal,
     TimeProvider time, ILogger<DeliveryWorker> logger) : BackgroundService
 {
     private const int BatchSize = 64;
@@ -32,6 +33,12 @@ public sealed class DeliveryWorker(
 
     private async Task SendAsync(DueDelivery delivery, CancellationToken cancellationToken)
     {
+        if (!policy.AllowsUrl(delivery.InboxUrl))
+        {
+            // Queued before the operator changed the policy: given up, visible to the operator as failed.
+            await deliveries.MarkAttemptFailedAsync(delivery.Id, null, "refused by this node's federation policy", retryAt: null);
+            return;
+        }
         var key = await keys.ForAsync(delivery.SenderId);
         if (key is null)
         {

@@ -16,6 +16,8 @@ public sealed record RemoteFetchOptions
     public bool AllowHttp { get; init; }
     /// <summary>How many redirects one fetch follows (each hop is signed again).</summary>
     public int MaxRedirects { get; init; } = 3;
+    /// <summary>Whom the node federates with: hosts outside it are never fetched from.</summary>
+    public Policy.FederationPolicy Policy { get; init; } = Camtree.Protocol.Policy.FederationPolicy.Open;
     /// <summary>How long one fetch may take.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 }
@@ -111,6 +113,8 @@ public sealed class RemoteDocumentClient(HttpClient http, RemoteFetchOptions opt
     {
         for (var hop = 0; ; hop++)
         {
+            if (!options.Policy.AllowsUrl(uri.AbsoluteUri))
+                throw new RemoteFetchException($"{uri.Authority} is outside this node's federation policy");
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Headers.Accept.ParseAdd(accept);
             if (signAs is not null) request.Options.Set(HttpSignatureHandler.SigningKeyOption, signAs);

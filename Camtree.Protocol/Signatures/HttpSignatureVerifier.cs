@@ -10,6 +10,20 @@ public sealed class HttpSignatureVerifier(IPublicKeyResolver keys, PublicKeyCach
     private readonly CavageVerifier _cavage = new(keys, keyCache, time);
     private readonly Rfc9421Verifier _rfc9421 = new(keys, keyCache, time);
 
+    /// <summary>
+    /// The key id a request claims to be signed with, read cheaply and without verifying anything, so that a
+    /// node can refuse a sender its policy excludes before fetching any key. Null when there is none.
+    /// </summary>
+    public static string? ClaimedKeyId(HttpRequestParts request)
+    {
+        if (request.Header("signature-input") is { } input)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(input, "keyid=\"([^\"]*)\"");
+            return match.Success ? match.Groups[1].Value : null;
+        }
+        return CavageSignatureHeader.Parse(request.Header("signature") ?? request.Header("authorization"))?.KeyId;
+    }
+
     /// <summary>Verifies a request signed with either format; the result is the same type and carries the same reasons.</summary>
     public Task<SignatureVerification> VerifyRequestAsync(
         HttpRequestParts request, SignatureVerificationOptions? options = null, CancellationToken cancellationToken = default) =>

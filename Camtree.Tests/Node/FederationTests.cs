@@ -196,6 +196,60 @@ public sealed class FederationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_edited_report_is_updated_and_a_deleted_one_leaves_every_library()
+    {
+        var author = await _university.AddPractitionerAsync("editor", "Editor");
+        var reader = await _schools.AddPractitionerAsync("edit_reader", "Edit Reader");
+        await FollowAsync(reader, author.Handle);
+        await WaitUntilFollowIsAsync(reader, author.Iri, FollowStates.Accepted);
+        var iri = await PublishAsync(author, "First title");
+        await WaitForReportAsync(_schools, iri);
+        var slug = iri[(iri.LastIndexOf('/') + 1)..];
+
+        using (var edit = await author.Api.PutAsJsonAsync($"/api/v1/reports/{slug}", new { title = "Corrected title", findings = "Revised findings.", language = "en" }))
+            Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
+        await Eventually.TrueAsync(async () => (await _schools.Get<ReportStore>().FindByIriAsync(iri))?.Title == "Corrected title", "the Update at the reader's node");
+        Assert.Equal("Revised findings.", (await _schools.Get<ReportStore>().FindByIriAsync(iri))!.Findings);
+
+        using (var delete = await author.Api.DeleteAsync($"/api/v1/reports/{slug}"))
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        await Eventually.TrueAsync(async () => (await _schools.Get<ReportStore>().FindByIriAsync(iri))?.DeletedAt is not null, "the Delete at the reader's node");
+        Assert.DoesNotContain("Corrected title", await _schools.Http.GetStringAsync("/"));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, iri);
+        request.Headers.Accept.ParseAdd("application/activity+json");
+        using var gone = await _university.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
+        var tombstone = await gone.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Tombstone", tombstone.Text("type"));
+        Assert.Equal("Article", tombstone.Text("formerType"));
+        Assert.Equal(HttpStatusCode.Gone, (await _university.Http.GetAsync(iri)).StatusCode);
+        using var again = await author.Api.DeleteAsync($"/api/v1/reports/{slug}");
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_report_shared_by_someone_followed_is_fetched_from_its_origin_into_the_library()
+    {
+        var writer = await _country.AddPractitionerAsync("writer", "Writer");
+        var curator = await _university.AddPractitionerAsync("curator", "Curator");
+        var reader = await _schools.AddPractitionerAsync("curious", "Curious Reader");
+        await FollowAsync(reader, curator.Handle);
+        await WaitUntilFollowIsAsync(reader, curator.Iri, FollowStates.Accepted);
+        var iri = await PublishAsync(writer, "Worth sharing across networks");
+
+        using (var share = await curator.Api.PostAsJsonAsync("/api/v1/shares", new { @object = iri }))
+            Assert.Equal(HttpStatusCode.NoContent, share.StatusCode);
+
+        var shared = await WaitForReportAsync(_schools, iri);
+        Assert.Equal("Worth sharing across networks", shared.Text("title"));
+        Assert.Equal(writer.Iri, shared.Text("authorIri"));
+        // The writer's node counts the share too.
+        await Eventually.TrueAsync(async () =>
+            (await _country.Get<InteractionStore>().ActorsAsync(InteractionKinds.Share, iri)).Contains(curator.Iri), "the share at the writer's node");
+    }
+
+    [Fact]
     public async Task Following_an_unknown_handle_is_a_clear_error()
     {
         var reader = await _schools.AddPractitionerAsync("lost", "Lost Reader");

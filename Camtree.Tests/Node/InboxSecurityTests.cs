@@ -209,6 +209,28 @@ public sealed class InboxSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_actor_cannot_update_another_actor_or_delete_what_is_not_its_own()
+    {
+        using var bobKey = new SigningKey($"{_bob.Iri}#main-key", _bob.Actor.PrivateKeyPem);
+        var updateAlice = JsonSerializer.Serialize(new
+        {
+            id = $"{_bob.Iri}/activities/{Guid.NewGuid():N}", type = "Update", actor = _bob.Iri,
+            @object = new { id = _alice.Iri, type = "Person", inbox = $"{_bob.Iri}/inbox", preferredUsername = "alice" },
+        });
+        var deleteAlice = JsonSerializer.Serialize(new { id = $"{_bob.Iri}/activities/{Guid.NewGuid():N}", type = "Delete", actor = _bob.Iri, @object = _alice.Iri });
+        foreach (var json in new[] { updateAlice, deleteAlice })
+        {
+            Assert.Equal(202, (await SendSignedAsync(SharedInbox, json, bobKey)).StatusCode);
+            var id = JsonDocument.Parse(json).RootElement.GetProperty("id").GetString()!;
+            await Eventually.TrueAsync(async () => (await _receiver.Get<InboxStore>().FindAsync(id))?.ProcessedAt is not null, "processing");
+        }
+        // Alice is still followed, with her own inbox.
+        var reader = (await _receiver.Get<ActorStore>().FindByUsernameAsync("reader"))!;
+        Assert.Equal(FollowStates.Accepted, (await _receiver.Get<FollowStore>().FindFollowingAsync(reader.Id, _alice.Iri))?.State);
+        Assert.Equal($"{_alice.Iri}/inbox", (await _receiver.Get<RemoteActorStore>().FindAsync(_alice.Iri))!.Inbox);
+    }
+
+    [Fact]
     public async Task A_body_over_one_mebibyte_is_refused_with_413()
     {
         using var content = new StringContent(new string(' ', 1024 * 1024 + 10), Encoding.UTF8, ActivityStreams.MediaType);

@@ -1,0 +1,37 @@
+using Camtree.Node.Configuration;
+using Camtree.Protocol.Policy;
+using Camtree.Protocol.Signatures;
+using Microsoft.Extensions.Options;
+
+namespace Camtree.Node.Federation;
+
+/// <summary>
+/// Authorized fetch ("secure mode", <see cref="NodeOptions.AuthorizedFetch"/>): ActivityPub representations of
+/// objects and collections are served only to GETs signed by a server the federation policy allows. Pages for
+/// people, and actor and key documents, are never behind it.
+/// </summary>
+public static class SignedFetch
+{
+    /// <summary>Puts an endpoint behind authorized fetch. A negotiated endpoint (HTML or JSON) asks only of JSON requests.</summary>
+    public static RouteHandlerBuilder RequireSignedFetch(this RouteHandlerBuilder endpoint, bool negotiated = false) =>
+        endpoint.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var options = http.RequestServices.GetRequiredService<IOptions<NodeOptions>>().Value;
+            if (!options.AuthorizedFetch || (negotiated && !HttpExchange.WantsActivityPub(http.Request))) return await next(context);
+            http.Response.Headers.Vary = "Accept, Signature, Signature-Input";
+
+            var uris = http.RequestServices.GetRequiredService<LocalUris>();
+            var request = await HttpExchange.ReadRequestAsync(http, 0, new Uri(uris.Base).Scheme);
+            if (request is null) return HttpExchange.Error(400, "a GET has no body");
+            var policy = http.RequestServices.GetRequiredService<FederationPolicy>();
+            if (HttpSignatureVerifier.ClaimedKeyId(request) is { } keyId && !policy.AllowsUrl(keyId))
+                return HttpExchange.Error(403, $"{new Uri(keyId).Authority} is outside this node's federation policy");
+
+            var verification = await http.RequestServices.GetRequiredService<HttpSignatureVerifier>()
+                .VerifyRequestAsync(request, cancellationToken: http.RequestAborted);
+            return verification.IsValid
+                ? await next(context)
+                : HttpExchange.Error(401, $"this node serves ActivityPub documents to signed requests only: {verification.Reason}");
+        });
+}
