@@ -59,30 +59,14 @@ public sealed class CavageVerifier(IPublicKeyResolver keys, PublicKeyCache keyCa
         if (candidates.Count == 0)
             return SignatureVerification.Fail(SignatureFailure.MissingComponent, "a signed header is absent from the request", signature.KeyId);
 
-        for (var attempt = 0; attempt < 2; attempt++)
+        return await KeyRotation.VerifyWithKeyAsync(keys, signature.KeyId, key =>
         {
-            var refresh = attempt == 1;
-            ResolvedPublicKey? key;
-            try { key = await keys.ResolveAsync(signature.KeyId, refresh, cancellationToken); }
-            catch (Exception e) when (e is HttpRequestException or InvalidOperationException
-                || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                return SignatureVerification.Fail(SignatureFailure.KeyFetchFailed, $"could not fetch key {signature.KeyId}: {e.Message}", signature.KeyId);
-            }
-            if (key is null)
-                return SignatureVerification.Fail(SignatureFailure.KeyFetchFailed, $"key {signature.KeyId} not found", signature.KeyId);
-            var rsa = keyCache.GetRsa(key.PublicKeyPem);
-            if (rsa is null)
+            if (keyCache.GetRsa(key.PublicKeyPem) is not { } rsa)
                 return SignatureVerification.Fail(SignatureFailure.KeyFetchFailed, $"key {signature.KeyId} is not an RSA public key", signature.KeyId);
-
-            foreach (var candidate in candidates)
-            {
-                if (rsa.VerifyData(Encoding.UTF8.GetBytes(candidate), signatureBytes, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
-                    return SignatureVerification.Valid(key.KeyId, key.Owner);
-            }
-            if (key.JustFetched) break; // a fresh key that does not verify will not verify when fetched again
-        }
-        return SignatureVerification.Fail(SignatureFailure.InvalidSignature, "the signature does not verify with the actor's key", signature.KeyId);
+            return candidates.Any(c => rsa.VerifyData(Encoding.UTF8.GetBytes(c), signatureBytes, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+                ? null
+                : SignatureVerification.Fail(SignatureFailure.InvalidSignature, "the signature does not verify with the actor's key", signature.KeyId);
+        }, cancellationToken);
     }
 
     private static SignatureVerification? CheckRequiredComponents(HttpRequestParts request, CavageSignatureHeader signature)

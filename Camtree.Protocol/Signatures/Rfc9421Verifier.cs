@@ -127,28 +127,8 @@ public sealed class Rfc9421Verifier(IPublicKeyResolver keys, PublicKeyCache keyC
         };
     }
 
-    private async Task<SignatureVerification> VerifyWithKeyAsync(Candidate candidate, CancellationToken cancellationToken)
-    {
-        var keyId = candidate.KeyId;
-        SignatureVerification? refusal = null;
-        for (var attempt = 0; attempt < 2; attempt++)
-        {
-            ResolvedPublicKey? key;
-            try { key = await keys.ResolveAsync(keyId, refresh: attempt == 1, cancellationToken); }
-            catch (Exception e) when (e is HttpRequestException or InvalidOperationException
-                                      || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                return SignatureVerification.Fail(SignatureFailure.KeyFetchFailed, $"could not fetch key {keyId}: {e.Message}", keyId);
-            }
-            if (key is null)
-                return SignatureVerification.Fail(SignatureFailure.KeyFetchFailed, $"key {keyId} not found", keyId);
-
-            refusal = CheckWithKey(candidate, key);
-            if (refusal is null) return SignatureVerification.Valid(key.KeyId, key.Owner);
-            if (key.JustFetched) break; // a fresh key that does not verify will not verify when fetched again
-        }
-        return refusal!;
-    }
+    private Task<SignatureVerification> VerifyWithKeyAsync(Candidate candidate, CancellationToken cancellationToken) =>
+        KeyRotation.VerifyWithKeyAsync(keys, candidate.KeyId, key => CheckWithKey(candidate, key), cancellationToken);
 
     /// <summary>Null when the signature verifies with the key; else why not.</summary>
     private SignatureVerification? CheckWithKey(Candidate candidate, ResolvedPublicKey key)
