@@ -48,7 +48,7 @@ public static class ServiceRegistration
         services.AddSingleton<SigningKeys>();
         services.AddSingleton(sp => FederationHttpClient(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LocalUris>(),
             sp.GetRequiredService<IOptions<NodeOptions>>().Value.AllowPrivateNetworks));
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Federation.ToPolicy());
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Federation.ToPolicy(sp.GetRequiredService<LocalUris>().Authority));
         services.AddSingleton(sp => new RemoteDocumentClient(sp.GetRequiredService<HttpClient>(), new RemoteFetchOptions
         {
             AllowHttp = sp.GetRequiredService<IOptions<NodeOptions>>().Value.AllowPrivateNetworks,

@@ -17,7 +17,8 @@ public static class TokenCommands
         {
             await using var node = await context.OpenAsync(parse);
             var actor = await node.Get<ActorStore>().FindByUsernameAsync(parse.GetValue(username)!);
-            if (actor is null) return await context.FailAsync($"no practitioner '{parse.GetValue(username)}'");
+            if (actor is null || actor.ActorType != Protocol.Vocabulary.AsTypes.Person)
+                return await context.FailAsync($"no practitioner '{parse.GetValue(username)}'");
             await context.Output.WriteLineAsync(await node.Get<TokenStore>().IssueAsync(actor.Id, parse.GetValue(label)!, parse.GetValue(isOperator)));
             return 0;
         });

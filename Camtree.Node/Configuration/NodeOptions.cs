@@ -50,5 +50,6 @@ public sealed class FederationOptions
     /// <summary>The domains the mode applies to; a domain covers its subdomains.</summary>
     public List<string> Domains { get; set; } = [];
 
-    public Camtree.Protocol.Policy.FederationPolicy ToPolicy() => new(Mode, Domains);
+    /// <param name="self">The node's own authority, which the policy never excludes.</param>
+    public Camtree.Protocol.Policy.FederationPolicy ToPolicy(string self) => new(Mode, Domains, self);
 }

@@ -15,7 +15,9 @@ public static class HttpExchange
     /// </summary>
     public static bool WantsActivityPub(HttpRequest request)
     {
-        request.HttpContext.Response.Headers.Vary = "Accept";
+        var vary = request.HttpContext.Response.Headers.Vary.ToString();
+        if (!vary.Contains("Accept", StringComparison.OrdinalIgnoreCase))
+            request.HttpContext.Response.Headers.Vary = vary.Length == 0 ? "Accept" : $"{vary}, Accept";
         return request.Headers.Accept.Any(a => ActivityStreams.IsActivityPubMediaType(a));
     }
 

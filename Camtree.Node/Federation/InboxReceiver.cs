@@ -24,8 +24,8 @@ public sealed class InboxReceiver(
     public async Task<InboxVerdict> ReceiveAsync(HttpRequestParts request, CancellationToken cancellationToken)
     {
         // A sender outside the federation policy is refused before any of its keys is fetched.
-        if (HttpSignatureVerifier.ClaimedKeyId(request) is { } keyId && !policy.AllowsUrl(keyId))
-            return new InboxVerdict(StatusCodes.Status403Forbidden, $"{new Uri(keyId).Authority} is outside this node's federation policy");
+        if (HttpSignatureVerifier.ClaimedKeyId(request) is { } keyId && Uri.TryCreate(keyId, UriKind.Absolute, out var claimed) && !policy.AllowsUrl(keyId))
+            return new InboxVerdict(StatusCodes.Status403Forbidden, $"{claimed.Authority} is outside this node's federation policy");
 
         var verification = await verifier.VerifyRequestAsync(request, cancellationToken: cancellationToken);
         if (!verification.IsValid)
@@ -34,6 +34,10 @@ public sealed class InboxReceiver(
                 verification.KeyId ?? "(none)", verification.Failure, verification.Reason);
             return new InboxVerdict(StatusCodes.Status401Unauthorized, verification.Reason);
         }
+
+        // The key that verified may not be the one first named (several RFC 9421 signatures): check its owner too.
+        if (!policy.AllowsUrl(verification.KeyOwner!))
+            return new InboxVerdict(StatusCodes.Status403Forbidden, "the signer is outside this node's federation policy");
 
         // A host that signs requests to us is up: stop holding back our deliveries to it.
         await hosts.ClearAsync(Protocol.Delivery.HostCircuit.HostOf(verification.KeyOwner!), time.GetUtcNow());

@@ -47,17 +47,26 @@ public static class ObjectEndpoints
 
     private static async Task<IResult> InteractionsAsync(string slug, string name, string kind, string? page, ReportStore reports, InteractionStore interactions) =>
         await reports.FindBySlugAsync(slug) is { DeletedAt: null } report
-            ? HttpExchange.Collection($"{report.Iri}/{name}", page, await interactions.ActorsAsync(kind, report.Iri))
+            ? HttpExchange.Collection($"{report.Iri}/{name}", page, await interactions.ActivitiesAsync(kind, report.Iri))
             : HttpExchange.Error(404, "no such report");
 
-    private static async Task<IResult> NoteAsync(string id, InteractionStore interactions, ActorStore actors, DocumentBuilder documents, LocalUris uris)
+    /// <summary>A comment written here, exactly as its Create carried it (addressing and mentions included).</summary>
+    private static async Task<IResult> NoteAsync(string id, InteractionStore interactions, OutboxStore outbox, LocalUris uris)
     {
-        if (await interactions.FindCommentAsync(uris.Note(id)) is not { } comment
-            || uris.ParseActor(comment.AuthorIri) is not { } username || await actors.FindByUsernameAsync(username) is not { } author)
+        if (await interactions.FindCommentAsync(uris.Note(id)) is not { } comment || await outbox.FindCreateOfAsync(comment.Iri) is not { } create)
             return HttpExchange.Error(404, "no such note");
-        return comment.DeletedAt is { } deleted
-            ? HttpExchange.ActivityPub(new Protocol.Vocabulary.Tombstone(comment.Iri, Protocol.Vocabulary.AsTypes.Note, deleted), StatusCodes.Status410Gone)
-            : HttpExchange.ActivityPub(documents.Note(comment, author, [uris.Followers(author.Username)]));
+        if (comment.DeletedAt is { } deleted)
+            return HttpExchange.ActivityPub(new Protocol.Vocabulary.Tombstone(comment.Iri, Protocol.Vocabulary.AsTypes.Note, deleted), StatusCodes.Status410Gone);
+        var sent = JsonNode.Parse(create.Json)!.AsObject();
+        var note = sent["object"]!.AsObject();
+        sent.Remove("object");
+        var document = new JsonObject { ["@context"] = sent["@context"]!.DeepClone() };
+        foreach (var (key, value) in note.ToList())
+        {
+            note.Remove(key);
+            document[key] = value;
+        }
+        return HttpExchange.ActivityPub(document);
     }
 
     private static async Task<IResult> ActivityAsync(string id, OutboxStore outbox, LocalUris uris)

@@ -55,6 +55,10 @@ public sealed class Outbox(
         signal.Notify();
     }
 
+    /// <summary>Withdraws published activities in the caller's transaction (see <see cref="OutboxStore.WithdrawAsync"/>).</summary>
+    public Task WithdrawAsync(IDbConnection connection, IDbTransaction transaction, string? objectIri, string[]? types, string? iri = null) =>
+        outbox.WithdrawAsync(connection, transaction, objectIri, types, iri);
+
     /// <summary>The latest activity of a type an actor sent about an object.</summary>
     public Task<OutboxEntry?> FindOwnAsync(long localActorId, string activityType, string objectIri) =>
         outbox.FindOwnAsync(localActorId, activityType, objectIri);

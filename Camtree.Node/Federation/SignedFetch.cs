@@ -25,13 +25,15 @@ public static class SignedFetch
             var request = await HttpExchange.ReadRequestAsync(http, 0, new Uri(uris.Base).Scheme);
             if (request is null) return HttpExchange.Error(400, "a GET has no body");
             var policy = http.RequestServices.GetRequiredService<FederationPolicy>();
-            if (HttpSignatureVerifier.ClaimedKeyId(request) is { } keyId && !policy.AllowsUrl(keyId))
-                return HttpExchange.Error(403, $"{new Uri(keyId).Authority} is outside this node's federation policy");
+            if (HttpSignatureVerifier.ClaimedKeyId(request) is { } keyId && Uri.TryCreate(keyId, UriKind.Absolute, out var claimed) && !policy.AllowsUrl(keyId))
+                return HttpExchange.Error(403, $"{claimed.Authority} is outside this node's federation policy");
 
             var verification = await http.RequestServices.GetRequiredService<HttpSignatureVerifier>()
                 .VerifyRequestAsync(request, cancellationToken: http.RequestAborted);
-            return verification.IsValid
+            if (!verification.IsValid)
+                return HttpExchange.Error(401, $"this node serves ActivityPub documents to signed requests only: {verification.Reason}");
+            return policy.AllowsUrl(verification.KeyOwner!)
                 ? await next(context)
-                : HttpExchange.Error(401, $"this node serves ActivityPub documents to signed requests only: {verification.Reason}");
+                : HttpExchange.Error(403, "the signer is outside this node's federation policy");
         });
 }

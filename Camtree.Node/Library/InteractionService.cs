@@ -21,33 +21,48 @@ public sealed class InteractionService(
     public async Task<bool> LikeAsync(LocalActor actor, string objectIri, CancellationToken cancellationToken)
     {
         var target = await ResolveAsync(objectIri, cancellationToken);
+        var actorIri = uris.Actor(actor.Username);
+        if (await interactions.HasAsync(InteractionKinds.Like, actorIri, target.Iri)) return false;
         var like = documents.Activity(AsTypes.Like, actor, target.Iri, [target.AuthorIri], null, time.GetUtcNow());
-        if (!await interactions.AddAsync(InteractionKinds.Like, like.Id, uris.Actor(actor.Username), target.Iri, time.GetUtcNow())) return false;
-        await outbox.SendAsync(actor, like, isPublic: false, AuthorInbox(target));
+        await outbox.SendAsync(actor, like, isPublic: false, AuthorInbox(target),
+            (connection, transaction) => interactions.AddAsync(connection, transaction, InteractionKinds.Like, like.Id, actorIri, target.Iri, time.GetUtcNow()));
         return true;
     }
 
     public async Task<bool> ShareAsync(LocalActor actor, string objectIri, CancellationToken cancellationToken)
     {
         var target = await ResolveAsync(objectIri, cancellationToken);
+        var actorIri = uris.Actor(actor.Username);
+        if (await interactions.HasAsync(InteractionKinds.Share, actorIri, target.Iri)) return false;
         var announce = documents.Activity(AsTypes.Announce, actor, target.Iri,
             [ActivityStreams.PublicIri], [uris.Followers(actor.Username), target.AuthorIri], time.GetUtcNow());
-        if (!await interactions.AddAsync(InteractionKinds.Share, announce.Id, uris.Actor(actor.Username), target.Iri, time.GetUtcNow())) return false;
-        await outbox.SendAsync(actor, announce, isPublic: true, FollowersAndAuthor(actor, target));
+        await outbox.SendAsync(actor, announce, isPublic: true, FollowersAndAuthor(actor, target),
+            (connection, transaction) => interactions.AddAsync(connection, transaction, InteractionKinds.Share, announce.Id, actorIri, target.Iri, time.GetUtcNow()));
         return true;
     }
 
-    /// <summary>Takes back a like or a share with <c>Undo</c>, sent where the original went. False when there was none.</summary>
+    /// <summary>
+    /// Takes back a like or a share with <c>Undo</c>, addressed and sent where the original went; the undone share
+    /// leaves the outbox. False when there was none.
+    /// </summary>
     public async Task<bool> UndoAsync(LocalActor actor, string kind, string objectIri, CancellationToken cancellationToken)
     {
         var actorIri = uris.Actor(actor.Username);
-        var original = await outbox.FindOwnAsync(actor.Id, kind == InteractionKinds.Like ? AsTypes.Like : AsTypes.Announce, objectIri);
-        if (original is null || !await interactions.RemoveAsync(actorIri, original.Iri)) return false;
+        var type = kind == InteractionKinds.Like ? AsTypes.Like : AsTypes.Announce;
+        var original = await outbox.FindOwnAsync(actor.Id, type, objectIri);
+        if (original is null || !await interactions.HasAsync(kind, actorIri, objectIri)) return false;
         var target = await ResolveAsync(objectIri, cancellationToken);
         var undone = new Activity { Id = original.Iri, Type = original.ActivityType, Actor = actorIri, Object = objectIri };
-        var undo = documents.Activity(AsTypes.Undo, actor, undone, [target.AuthorIri], null, time.GetUtcNow());
+        var undo = kind == InteractionKinds.Like
+            ? documents.Activity(AsTypes.Undo, actor, undone, [target.AuthorIri], null, time.GetUtcNow())
+            : documents.Activity(AsTypes.Undo, actor, undone, [ActivityStreams.PublicIri], [uris.Followers(actor.Username), target.AuthorIri], time.GetUtcNow());
         await outbox.SendAsync(actor, undo, isPublic: false,
-            kind == InteractionKinds.Like ? AuthorInbox(target) : FollowersAndAuthor(actor, target));
+            kind == InteractionKinds.Like ? AuthorInbox(target) : FollowersAndAuthor(actor, target),
+            async (connection, transaction) =>
+            {
+                await interactions.RemoveAsync(connection, transaction, actorIri, original.Iri);
+                await outbox.WithdrawAsync(connection, transaction, null, null, original.Iri);
+            });
         return true;
     }
 

@@ -67,7 +67,12 @@ public sealed class ReportService(
         var delete = documents.Activity(AsTypes.Delete, author, documents.Tombstone(existing.Iri, now),
             [ActivityStreams.PublicIri], [uris.Followers(author.Username)], now);
         await outbox.SendAsync(author, delete, isPublic: true, FollowerInboxes(author),
-            alongside: (connection, transaction) => reports.MarkDeletedAsync(existing.Iri, existing.AuthorIri, now, connection, transaction));
+            alongside: async (connection, transaction) =>
+            {
+                await reports.MarkDeletedAsync(existing.Iri, existing.AuthorIri, now, connection, transaction);
+                // The Create and Updates carried the full text: they no longer serve it.
+                await outbox.WithdrawAsync(connection, transaction, existing.Iri, [AsTypes.Create, AsTypes.Update]);
+            });
     }
 
     private Func<System.Data.IDbConnection, System.Data.IDbTransaction, Task<IEnumerable<string>>> FollowerInboxes(LocalActor author) =>

@@ -59,24 +59,27 @@ public sealed class DeliveryStore(Database database)
     /// <summary>
     /// Pending deliveries whose time has come, oldest first, with the activity JSON and the sender to sign as.
     /// Hosts whose circuit is open are skipped (their rows wait without using attempts); a host being probed
-    /// after failures gets one row per batch, and no host more than <paramref name="perHost"/>, so a slow or dead
-    /// host cannot fill the batch and hold up the healthy ones.
+    /// after failures gets one row, and no host more than <paramref name="perHost"/>, so a slow or dead host
+    /// cannot fill the batch and hold up the healthy ones. Rows already being sent (<paramref name="busyIds"/>)
+    /// are left out and count against their host's share.
     /// </summary>
-    public async Task<IReadOnlyList<DueDelivery>> DueAsync(DateTimeOffset now, int limit, int perHost)
+    public async Task<IReadOnlyList<DueDelivery>> DueAsync(DateTimeOffset now, int limit, int perHost, IReadOnlyCollection<long>? busyIds = null)
     {
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<DueDelivery>("""
             SELECT id, activity_iri, inbox_url, host, attempts, json, sender_id FROM (
                 SELECT d.id, d.activity_iri, d.inbox_url, d.host, d.attempts, d.next_attempt_at, o.json, o.local_actor_id AS sender_id,
-                       ROW_NUMBER() OVER (PARTITION BY d.host ORDER BY d.next_attempt_at, d.id) AS place,
+                       ROW_NUMBER() OVER (PARTITION BY d.host ORDER BY d.next_attempt_at, d.id) + COALESCE(busy.n, 0) AS place,
                        COALESCE(h.consecutive_failures, 0) AS failures
                 FROM deliveries d
                 JOIN outbox o ON o.iri = d.activity_iri
                 LEFT JOIN delivery_hosts h ON h.host = d.host
-                WHERE d.state = 'pending' AND d.next_attempt_at <= @now AND (h.open_until IS NULL OR h.open_until <= @now))
+                LEFT JOIN (SELECT host, count(*) AS n FROM deliveries WHERE id IN @busyIds GROUP BY host) busy ON busy.host = d.host
+                WHERE d.state = 'pending' AND d.next_attempt_at <= @now AND (h.open_until IS NULL OR h.open_until <= @now)
+                  AND d.id NOT IN @busyIds)
             WHERE place <= CASE WHEN failures >= @failuresToOpen THEN 1 ELSE @perHost END
             ORDER BY next_attempt_at, id LIMIT @limit
-            """, new { now, limit, perHost, failuresToOpen = HostCircuit.FailuresToOpen })).ToList();
+            """, new { now, limit, perHost, failuresToOpen = HostCircuit.FailuresToOpen, busyIds = busyIds ?? [] })).ToList();
     }
 
     public async Task MarkDeliveredAsync(long id, int? status, DateTimeOffset at)
@@ -137,6 +140,13 @@ public sealed class DeliveryStore(Database database)
     public async Task<int> RetryAsync(long? id, string? host, DateTimeOffset now)
     {
         await using var connection = await database.OpenAsync();
+        // "Now" means now: the pause of the hosts concerned is lifted too (their failure count stays, so a host
+        // that still fails is paused again at once).
+        await connection.ExecuteAsync("""
+            UPDATE delivery_hosts SET open_until = NULL
+            WHERE host IN (SELECT host FROM deliveries WHERE state <> 'delivered' AND (@id IS NULL OR id = @id) AND (@host IS NULL OR host = @host)
+                             AND (@id IS NOT NULL OR @host IS NOT NULL OR state = 'failed'))
+            """, new { id, host });
         return await connection.ExecuteAsync("""
             UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = @now
             WHERE state <> 'delivered' AND (@id IS NULL OR id = @id) AND (@host IS NULL OR host = @host)

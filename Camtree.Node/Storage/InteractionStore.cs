@@ -47,6 +47,24 @@ public sealed class InteractionStore(Database database)
             """, new { activityIri, kind, actorIri, objectIri, at }) > 0;
     }
 
+    /// <summary>Records a like or share made here, in the caller's transaction (with the activity that carries it).</summary>
+    public Task AddAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, string kind, string activityIri, string actorIri, string objectIri, DateTimeOffset at) =>
+        connection.ExecuteAsync("""
+            INSERT INTO interactions (activity_iri, kind, actor_iri, object_iri, created_at) VALUES (@activityIri, @kind, @actorIri, @objectIri, @at)
+            ON CONFLICT DO NOTHING
+            """, new { activityIri, kind, actorIri, objectIri, at }, transaction);
+
+    /// <summary>Removes a like or share by its activity, in the caller's transaction.</summary>
+    public Task RemoveAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, string actorIri, string activityIri) =>
+        connection.ExecuteAsync("DELETE FROM interactions WHERE actor_iri = @actorIri AND activity_iri = @activityIri", new { actorIri, activityIri }, transaction);
+
+    public async Task<bool> HasAsync(string kind, string actorIri, string objectIri)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM interactions WHERE kind = @kind AND actor_iri = @actorIri AND object_iri = @objectIri", new { kind, actorIri, objectIri }) > 0;
+    }
+
     /// <summary>Removes a like or share, by its activity, or by (kind, actor, object); only the actor's own.</summary>
     public async Task<bool> RemoveAsync(string actorIri, string? activityIri, string? kind = null, string? objectIri = null)
     {
@@ -63,6 +81,14 @@ public sealed class InteractionStore(Database database)
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<string>(
             "SELECT actor_iri FROM interactions WHERE kind = @kind AND object_iri = @objectIri ORDER BY id DESC", new { kind, objectIri })).ToList();
+    }
+
+    /// <summary>The Like or Announce activities of an object, newest first (ActivityPub §5.7, §5.8).</summary>
+    public async Task<IReadOnlyList<string>> ActivitiesAsync(string kind, string objectIri)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<string>(
+            "SELECT activity_iri FROM interactions WHERE kind = @kind AND object_iri = @objectIri ORDER BY id DESC", new { kind, objectIri })).ToList();
     }
 
     /// <summary>Stores a comment, or refreshes it when its author edits it; returns whether it was stored.</summary>

@@ -25,6 +25,24 @@ public sealed class OutboxStore(Database database)
             VALUES (@Iri, @LocalActorId, @ActivityType, @ObjectIri, @IsPublic, @Json, @PublishedAt)
             """, entry, transaction);
 
+    /// <summary>
+    /// Withdraws activities from the public outbox and from <c>/activities/{id}</c>: those about a deleted object
+    /// (by object IRI and types), or one activity by its IRI (an undone share).
+    /// </summary>
+    public Task WithdrawAsync(IDbConnection connection, IDbTransaction transaction, string? objectIri, string[]? types, string? iri = null) =>
+        connection.ExecuteAsync("""
+            UPDATE outbox SET is_public = 0
+            WHERE (@iri IS NOT NULL AND iri = @iri) OR (@objectIri IS NOT NULL AND object_iri = @objectIri AND activity_type IN @types)
+            """, new { objectIri, types = types ?? [], iri }, transaction);
+
+    /// <summary>The activity that carried an object out (its Create), to serve the object exactly as it was sent.</summary>
+    public async Task<OutboxEntry?> FindCreateOfAsync(string objectIri)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<OutboxEntry>(
+            "SELECT * FROM outbox WHERE object_iri = @objectIri AND activity_type = 'Create' ORDER BY id LIMIT 1", new { objectIri });
+    }
+
     public async Task<OutboxEntry?> FindAsync(string iri)
     {
         await using var connection = await database.OpenAsync();

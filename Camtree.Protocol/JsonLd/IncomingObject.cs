@@ -35,8 +35,14 @@ public sealed class IncomingObject
     /// <summary>The document as received, for fields this view does not lift (and for storage).</summary>
     public JsonElement Raw { get; private init; }
 
-    /// <summary>True when the object is addressed to the public collection.</summary>
+    /// <summary>True when the object is addressed to the public collection, in <c>to</c> or <c>cc</c>.</summary>
     public bool IsPublic => To.Contains(ActivityStreams.PublicIri) || Cc.Contains(ActivityStreams.PublicIri);
+
+    /// <summary>
+    /// True when the public collection is in <c>to</c>: Mastodon's "public", meant to be listed and found.
+    /// Public only in <c>cc</c> is Mastodon's "unlisted": readable by anyone, but kept out of listings.
+    /// </summary>
+    public bool IsListed => To.Contains(ActivityStreams.PublicIri);
 
     public bool HasType(string type) => Types.Contains(type);
 
@@ -159,8 +165,10 @@ public sealed class IncomingObject
                 break;
             }
         }
+        // An empty value (Mastodon sends "name": "" for an actor without a display name) is no value.
         var plain = Member(element, property) is { } value ? FirstString(value) : null;
-        return (plain ?? fromMap, language);
+        var chosen = string.IsNullOrWhiteSpace(plain) ? fromMap : plain;
+        return (string.IsNullOrWhiteSpace(chosen) ? null : chosen, language);
     }
 
     private static IReadOnlyList<IncomingTag> ReadTags(JsonElement element)

@@ -17,9 +17,10 @@ public enum FederationMode
 /// (<c>example.ac.uk</c> covers <c>camtree.example.ac.uk</c>); an entry with a port (<c>127.0.0.1:5081</c>)
 /// names that authority only.
 /// </summary>
-public sealed class FederationPolicy(FederationMode mode, IEnumerable<string> domains)
+public sealed class FederationPolicy(FederationMode mode, IEnumerable<string> domains, string? self = null)
 {
     private readonly HashSet<string> _domains = new(domains.Select(d => d.Trim().TrimEnd('.').ToLowerInvariant()).Where(d => d.Length > 0));
+    private readonly string? _self = self?.ToLowerInvariant();
 
     public static readonly FederationPolicy Open = new(FederationMode.Open, []);
 
@@ -28,7 +29,8 @@ public sealed class FederationPolicy(FederationMode mode, IEnumerable<string> do
     /// <summary>Whether the node talks to a host, given as <c>host</c> or <c>host:port</c>.</summary>
     public bool Allows(string authority)
     {
-        if (Mode == FederationMode.Open) return true;
+        // A node always talks to itself (a practitioner following a colleague on the same node goes through HTTP too).
+        if (Mode == FederationMode.Open || authority.Equals(_self, StringComparison.OrdinalIgnoreCase)) return true;
         var listed = IsListed(authority.ToLowerInvariant());
         return Mode == FederationMode.Allowlist ? listed : !listed;
     }
@@ -40,7 +42,7 @@ public sealed class FederationPolicy(FederationMode mode, IEnumerable<string> do
     private bool IsListed(string authority)
     {
         if (_domains.Contains(authority)) return true;
-        var host = authority.Split(':')[0];
+        var host = authority.StartsWith('[') ? authority[..(authority.IndexOf(']') + 1)] : authority.Split(':')[0];
         for (var name = host; ; name = name[(name.IndexOf('.') + 1)..])
         {
             if (_domains.Contains(name)) return true;

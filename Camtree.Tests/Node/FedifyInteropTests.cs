@@ -112,15 +112,16 @@ public sealed class FedifyInteropTests : IAsyncLifetime
 
         // Fedify → Camtree: a reply becomes a comment, a like and a share are counted on the report.
         var reply = await _peer.PostAsync("/_control/note", new { content = "<p>We tried this in Year 9 too.</p>", inReplyTo = report, to = ana.Iri });
-        await _peer.PostAsync("/_control/like", new { @object = report, to = ana.Iri });
-        await _peer.PostAsync("/_control/announce", new { @object = report, to = ana.Iri });
+        var peerLike = (await _peer.PostAsync("/_control/like", new { @object = report, to = ana.Iri })).Text("like");
+        var peerAnnounce = (await _peer.PostAsync("/_control/announce", new { @object = report, to = ana.Iri })).Text("announce");
 
         var comment = await Eventually.GetAsync<object>(async () =>
             (await ana.Api.GetFromJsonAsync<JsonElement>($"/api/v1/comments?report={Uri.EscapeDataString(report)}")).EnumerateArray()
                 .Where(c => c.Text("iri") == reply.Text("note")).Select(c => (object?)c).FirstOrDefault(), "the reply as a comment");
         Assert.Equal(_peer.ActorIri, ((JsonElement)comment).Text("authorIri"));
-        await Eventually.TrueAsync(async () => await CollectionHasAsync($"{report}/likes", _peer.ActorIri), "the like in the report's likes");
-        await Eventually.TrueAsync(async () => await CollectionHasAsync($"{report}/shares", _peer.ActorIri), "the share in the report's shares");
+        // likes and shares are collections of the Like and Announce activities (ActivityPub §5.7, §5.8).
+        await Eventually.TrueAsync(async () => await CollectionHasAsync($"{report}/likes", peerLike), "the Like in the report's likes");
+        await Eventually.TrueAsync(async () => await CollectionHasAsync($"{report}/shares", peerAnnounce), "the Announce in the report's shares");
         var page = await _node.Http.GetStringAsync(report);
         Assert.Contains("We tried this in Year 9 too.", page);
 

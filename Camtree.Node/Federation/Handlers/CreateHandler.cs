@@ -29,8 +29,8 @@ public sealed class CreateHandler(
 
     private async Task<string?> CreateReportAsync(ReceivedActivity received, IncomingObject article, CancellationToken cancellationToken)
     {
-        if (!article.IsPublic && !received.Activity.IsPublic)
-            return "Create of a report that is not addressed to the public; the library only holds public reports";
+        if (!article.IsListed && !received.Activity.IsListed)
+            return "Create of a report that is not public (unlisted or private); the library only lists public reports";
         if (!await follows.IsFollowedLocallyAsync(received.Actor)) return "Create by an actor nobody here follows";
 
         var author = await directory.GetAsync(received.Actor, refresh: false, cancellationToken);
@@ -52,7 +52,8 @@ public sealed class CreateHandler(
             reportIri = await reports.FindByIriAsync(parent) is { DeletedAt: null } report ? report.Iri
                 : (await interactions.FindCommentAsync(parent))?.ReportIri;
         }
-        if (reportIri is not null)
+        // Only replies anyone may read become comments on the public report page (mentions stay private to the mentioned).
+        if (reportIri is not null && (note.IsPublic || received.Activity.IsPublic))
         {
             noted = await interactions.UpsertCommentAsync(new CommentRow
             {

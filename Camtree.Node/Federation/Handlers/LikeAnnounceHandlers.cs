@@ -45,7 +45,7 @@ public sealed class AnnounceHandler(
         // The embedded copy is not trusted: the object is read from its own origin, where its author vouches for it.
         var fetched = await remote.FetchObjectAsync(iri, keys.InstanceKey(), cancellationToken);
         if (!fetched.HasType(AsTypes.Article)) return $"Announce of a {fetched.Type}: only reports join the library";
-        if (!fetched.IsPublic) return "Announce of a report that is not public";
+        if (!fetched.IsListed) return "Announce of a report that is not public (unlisted or private)";
         if (fetched.AttributedTo is not { } authorIri || !Origin.Same(authorIri, fetched.Id)) return "Announce of a report whose author is on another origin";
         var author = await directory.GetAsync(authorIri, refresh: false, cancellationToken);
         await reports.UpsertRemoteAsync(RemoteReports.FromArticle(fetched, author, verifiedKeyId: null, now));

@@ -32,7 +32,7 @@ public sealed class UpdateHandler(ReportStore reports, InteractionStore interact
             await reports.UpsertRemoteAsync(RemoteReports.FromArticle(updated, author, received.Entry.SignerKeyId, time.GetUtcNow()));
             return null;
         }
-        if (updated.HasType(AsTypes.Note) && await interactions.FindCommentAsync(updated.Id!) is { } comment)
+        if (updated.HasType(AsTypes.Note) && await interactions.FindCommentAsync(updated.Id!) is { } comment && comment.AuthorIri == received.Actor)
         {
             await interactions.UpsertCommentAsync(comment with { ContentHtml = Library.HtmlSanitizer.Sanitize(updated.Content), ReceivedAt = time.GetUtcNow() });
             return null;
