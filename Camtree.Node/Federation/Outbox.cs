@@ -19,41 +19,50 @@ public sealed class Outbox(
     /// <param name="isPublic">Listed in the actor's public outbox collection.</param>
     /// <param name="inboxes">The target inboxes, resolved inside the transaction.</param>
     /// <param name="alongside">Other writes that must be stored with the activity or not at all.</param>
-    public async Task SendAsync(
+    public Task SendAsync(
         LocalActor actor, Activity activity, bool isPublic,
         Func<IDbConnection, IDbTransaction, Task<IEnumerable<string>>> inboxes,
-        Func<IDbConnection, IDbTransaction, Task>? alongside = null)
+        Func<IDbConnection, IDbTransaction, Task>? alongside = null) =>
+        SendAsync([new Outgoing(actor, activity, isPublic, inboxes)], alongside);
+
+    /// <summary>Sends several activities (say a report's Create and the library's Announce of it) in one transaction.</summary>
+    public async Task SendAsync(IReadOnlyList<Outgoing> activities, Func<IDbConnection, IDbTransaction, Task>? alongside = null)
     {
         var now = time.GetUtcNow();
-        var objectIri = activity.Object switch
-        {
-            string iri => iri,
-            ResearchReport report => report.Id,
-            Note note => note.Id,
-            Tombstone tombstone => tombstone.Id,
-            Activity inner => inner.Object as string ?? inner.Id,
-            _ => null,
-        };
         await database.InTransactionAsync(async (connection, transaction) =>
         {
             if (alongside is not null) await alongside(connection, transaction);
-            await outbox.InsertAsync(connection, transaction, new OutboxEntry
+            foreach (var (actor, activity, isPublic, inboxes) in activities)
             {
-                Iri = activity.Id,
-                LocalActorId = actor.Id,
-                ActivityType = activity.Type,
-                ObjectIri = objectIri,
-                IsPublic = isPublic,
-                Json = ActivityJson.Serialize(activity),
-                PublishedAt = activity.Published ?? now,
-            });
-            // Servers outside the federation policy are not sent anything.
-            var targets = (await inboxes(connection, transaction)).Where(policy.AllowsUrl);
-            await deliveries.EnqueueAsync(connection, transaction, activity.Id, targets, now);
+                await outbox.InsertAsync(connection, transaction, new OutboxEntry
+                {
+                    Iri = activity.Id,
+                    LocalActorId = actor.Id,
+                    ActivityType = activity.Type,
+                    ObjectIri = ObjectIriOf(activity),
+                    IsPublic = isPublic,
+                    Json = ActivityJson.Serialize(activity),
+                    PublishedAt = activity.Published ?? now,
+                });
+                // Servers outside the federation policy are not sent anything.
+                var targets = (await inboxes(connection, transaction)).Where(policy.AllowsUrl);
+                await deliveries.EnqueueAsync(connection, transaction, activity.Id, targets, now);
+            }
             return 0;
         });
         signal.Notify();
     }
+
+    /// <summary>What an activity is about, as stored: the IRI of its object (for an Undo or Accept, the inner activity's object).</summary>
+    private static string? ObjectIriOf(Activity activity) => activity.Object switch
+    {
+        string iri => iri,
+        ResearchReport report => report.Id,
+        Note note => note.Id,
+        Tombstone tombstone => tombstone.Id,
+        Activity inner => inner.Object as string ?? inner.Id,
+        _ => null,
+    };
 
     /// <summary>Withdraws published activities in the caller's transaction (see <see cref="OutboxStore.WithdrawAsync"/>).</summary>
     public Task WithdrawAsync(IDbConnection connection, IDbTransaction transaction, string? objectIri, string[]? types, string? iri = null) =>
@@ -67,3 +76,6 @@ public sealed class Outbox(
     public static Func<IDbConnection, IDbTransaction, Task<IEnumerable<string>>> To(string inbox) =>
         (_, _) => Task.FromResult<IEnumerable<string>>([inbox]);
 }
+
+/// <summary>One activity to send: who sends it, whether it is listed publicly, and where it goes.</summary>
+public sealed record Outgoing(LocalActor Sender, Activity Activity, bool IsPublic, Func<IDbConnection, IDbTransaction, Task<IEnumerable<string>>> Inboxes);

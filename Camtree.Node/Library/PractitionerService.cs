@@ -29,7 +29,7 @@ public sealed partial class PractitionerService(ActorStore actors, IOptions<Node
     public async Task<LocalActor> EnsureLibraryActorAsync() =>
         await actors.FindByUsernameAsync(LocalUris.LibraryUsername)
         ?? await CreateAsync(LocalUris.LibraryUsername, AsTypes.Service, options.Value.NodeName,
-            $"The practitioner research library of {options.Value.NodeName}, a Camtree node.", false);
+            $"The practitioner research library of {options.Value.NodeName}, a Camtree node. Follow it to receive every report published here.", false);
 
     private Task<LocalActor> CreateAsync(string username, string type, string displayName, string summary, bool manuallyApproves)
     {

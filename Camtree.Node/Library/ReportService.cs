@@ -10,7 +10,7 @@ namespace Camtree.Node.Library;
 /// or <c>Delete</c> of the <c>Article</c>, each stored with its deliveries in one transaction.
 /// </summary>
 public sealed class ReportService(
-    ReportStore reports, FollowStore follows, Outbox outbox, DocumentBuilder documents, LocalUris uris, TimeProvider time)
+    ReportStore reports, FollowStore follows, ActorStore actors, Outbox outbox, DocumentBuilder documents, LocalUris uris, TimeProvider time)
 {
     /// <summary>Publishes a draft by a local practitioner. Throws <see cref="ArgumentException"/> for an invalid draft.</summary>
     public async Task<ReportRow> PublishAsync(LocalActor author, ReportDraft draft)
@@ -32,9 +32,19 @@ public sealed class ReportService(
 
         var article = documents.Report(report, author);
         var create = documents.Activity(AsTypes.Create, author, article, article.To, article.Cc, report.PublishedAt);
+        var outgoing = new List<Outgoing> { new(author, create, true, FollowerInboxes(author)) };
+
+        // The node's library actor shares every report published here, so that following the library
+        // (from another Camtree node, or from Mastodon) brings in all of them (FEP-1b12's Group pattern).
+        if (await actors.FindByUsernameAsync(LocalUris.LibraryUsername) is { } library)
+        {
+            var announce = documents.Activity(AsTypes.Announce, library, report.Iri,
+                [ActivityStreams.PublicIri], [uris.Followers(library.Username), report.AuthorIri], report.PublishedAt);
+            outgoing.Add(new Outgoing(library, announce, true, FollowerInboxes(library)));
+        }
+
         long id = 0;
-        await outbox.SendAsync(author, create, isPublic: true, FollowerInboxes(author),
-            alongside: async (connection, transaction) => id = await reports.InsertAsync(connection, transaction, report));
+        await outbox.SendAsync(outgoing, alongside: async (connection, transaction) => id = await reports.InsertAsync(connection, transaction, report));
         return report with { Id = id };
     }
 

@@ -39,7 +39,7 @@ public sealed class DeliveryResilienceTests
     private static async Task<string> CreateActivityOfAsync(TestNode node, string reportIri)
     {
         await using var connection = await node.Get<Database>().OpenAsync();
-        return await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection, "SELECT iri FROM outbox WHERE object_iri = @reportIri", new { reportIri }) ?? "";
+        return await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection, "SELECT iri FROM outbox WHERE object_iri = @reportIri AND activity_type = 'Create'", new { reportIri }) ?? "";
     }
 
     [Fact]

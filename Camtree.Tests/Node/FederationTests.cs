@@ -250,6 +250,21 @@ public sealed class FederationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Following_a_node_s_library_brings_in_every_report_published_there()
+    {
+        var author = await _university.AddPractitionerAsync("prolific", "Prolific Author");
+        var librarian = await _country.AddPractitionerAsync("librarian", "Librarian");
+        await FollowAsync(librarian, $"library@{_university.Authority}");
+        await WaitUntilFollowIsAsync(librarian, $"{_university.BaseUrl}/users/library", FollowStates.Accepted);
+
+        var iri = await PublishAsync(author, "Found through the library");
+
+        var arrived = await WaitForReportAsync(_country, iri);
+        Assert.Equal(author.Iri, arrived.Text("authorIri"));
+        Assert.Equal("Found through the library", arrived.Text("title"));
+    }
+
+    [Fact]
     public async Task Following_an_unknown_handle_is_a_clear_error()
     {
         var reader = await _schools.AddPractitionerAsync("lost", "Lost Reader");
