@@ -66,19 +66,23 @@ public sealed class DeliveryStore(Database database)
     public async Task<IReadOnlyList<DueDelivery>> DueAsync(DateTimeOffset now, int limit, int perHost, IReadOnlyCollection<long>? busyIds = null)
     {
         await using var connection = await database.OpenAsync();
+        // Rank the small delivery rows first and join the (large) activity JSON only for the rows chosen.
         return (await connection.QueryAsync<DueDelivery>("""
-            SELECT id, activity_iri, inbox_url, host, attempts, json, sender_id FROM (
-                SELECT d.id, d.activity_iri, d.inbox_url, d.host, d.attempts, d.next_attempt_at, o.json, o.local_actor_id AS sender_id,
+            WITH ranked AS (
+                SELECT d.id, d.activity_iri, d.inbox_url, d.host, d.attempts, d.next_attempt_at,
                        ROW_NUMBER() OVER (PARTITION BY d.host ORDER BY d.next_attempt_at, d.id) + COALESCE(busy.n, 0) AS place,
                        COALESCE(h.consecutive_failures, 0) AS failures
                 FROM deliveries d
-                JOIN outbox o ON o.iri = d.activity_iri
                 LEFT JOIN delivery_hosts h ON h.host = d.host
                 LEFT JOIN (SELECT host, count(*) AS n FROM deliveries WHERE id IN @busyIds GROUP BY host) busy ON busy.host = d.host
                 WHERE d.state = 'pending' AND d.next_attempt_at <= @now AND (h.open_until IS NULL OR h.open_until <= @now)
-                  AND d.id NOT IN @busyIds)
-            WHERE place <= CASE WHEN failures >= @failuresToOpen THEN 1 ELSE @perHost END
-            ORDER BY next_attempt_at, id LIMIT @limit
+                  AND d.id NOT IN @busyIds),
+            chosen AS (
+                SELECT * FROM ranked WHERE place <= CASE WHEN failures >= @failuresToOpen THEN 1 ELSE @perHost END
+                ORDER BY next_attempt_at, id LIMIT @limit)
+            SELECT c.id, c.activity_iri, c.inbox_url, c.host, c.attempts, o.json, o.local_actor_id AS sender_id
+            FROM chosen c JOIN outbox o ON o.iri = c.activity_iri
+            ORDER BY c.next_attempt_at, c.id
             """, new { now, limit, perHost, failuresToOpen = HostCircuit.FailuresToOpen, busyIds = busyIds ?? [] })).ToList();
     }
 

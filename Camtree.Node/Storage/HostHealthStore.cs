@@ -44,6 +44,10 @@ public sealed class HostHealthStore(Database database)
     public async Task ClearAsync(string host, DateTimeOffset now)
     {
         await using var connection = await database.OpenAsync();
+        // Read first: an UPDATE that matches nothing still takes SQLite's write lock, and this runs on every
+        // verified inbox POST and every successful delivery.
+        if (await connection.ExecuteScalarAsync<long>(
+                "SELECT count(*) FROM delivery_hosts WHERE host = @host AND consecutive_failures > 0", new { host }) == 0) return;
         await connection.ExecuteAsync("""
             UPDATE delivery_hosts SET consecutive_failures = 0, first_failure_at = NULL, open_until = NULL, unavailable_since = NULL,
                 last_success_at = @now
