@@ -55,6 +55,9 @@ public static class NodeApp
         var options = services.GetRequiredService<IOptions<NodeOptions>>().Value;
         await Migrator.MigrateAsync(services.GetRequiredService<Database>());
         var library = await services.GetRequiredService<PractitionerService>().EnsureLibraryActorAsync();
+        // Every actor has an Ed25519 key for object proofs (actors made before keys existed get theirs now).
+        var keys = services.GetRequiredService<ActorKeyStore>();
+        foreach (var actor in await services.GetRequiredService<ActorStore>().ListAsync()) await keys.CurrentAsync(actor.Id);
         services.GetRequiredService<SigningKeys>().SetInstanceActor(library);
         if (options.SeedDemo) await services.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync();
     }

@@ -36,6 +36,7 @@ public static class ServiceRegistration
         services.AddSingleton<InboxStore>();
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<HostHealthStore>();
+        services.AddSingleton<ActorKeyStore>();
         services.AddSingleton<TokenStore>();
         services.AddSingleton<InteractionStore>();
         return services;
@@ -45,6 +46,8 @@ public static class ServiceRegistration
     {
         services.AddSingleton<LocalUris>();
         services.AddSingleton<DocumentBuilder>();
+        services.AddSingleton<Protocol.Signatures.Ed25519.IEd25519>(Protocol.Signatures.Ed25519.BouncyCastleEd25519.Instance);
+        services.AddSingleton<ObjectProofs>();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton(sp => FederationHttpClient(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LocalUris>(),
             sp.GetRequiredService<IOptions<NodeOptions>>().Value.AllowPrivateNetworks));
@@ -56,6 +59,9 @@ public static class ServiceRegistration
         }));
         services.AddSingleton<ActorDirectory>();
         services.AddSingleton<IPublicKeyResolver>(sp => sp.GetRequiredService<ActorDirectory>());
+        services.AddSingleton<Protocol.Signatures.Proofs.IProofKeyResolver>(sp => sp.GetRequiredService<ActorDirectory>());
+        services.AddSingleton(sp => new Protocol.Signatures.Proofs.ProofVerifier(
+            sp.GetRequiredService<Protocol.Signatures.Proofs.IProofKeyResolver>(), sp.GetRequiredService<Protocol.Signatures.Ed25519.IEd25519>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PublicKeyCache>();
         services.AddSingleton<HttpSignatureVerifier>();
         services.AddSingleton<ActivitySender>();
@@ -82,6 +88,7 @@ public static class ServiceRegistration
         services.AddSingleton<ReportService>();
         services.AddSingleton<FollowService>();
         services.AddSingleton<InteractionService>();
+        services.AddSingleton<ProfileService>();
         services.AddSingleton<DemoSeeder>();
         return services;
     }

@@ -38,6 +38,18 @@ public static class PractitionerCommands
             return 0;
         });
 
-        return new Command("practitioner", "Manage practitioners") { create, list };
+        var whose = new Option<string>("--username") { Description = "Whose key", Required = true };
+        var rotate = CommandContext.Leaf("rotate-key", "Give a practitioner a new Ed25519 key for object proofs and tell their followers (Update)", whose);
+        rotate.SetAction(async parse =>
+        {
+            await using var node = await context.OpenAsync(parse);
+            if (await node.Get<ActorStore>().FindByUsernameAsync(parse.GetValue(whose)!) is not { } actor)
+                return await context.FailAsync($"no actor '{parse.GetValue(whose)}'");
+            var key = await node.Get<ProfileService>().RotateKeyAsync(actor);
+            await context.Output.WriteLineAsync($"new key {node.Get<Federation.LocalUris>().Actor(actor.Username)}#{key.Fragment} {key.PublicKeyMultibase}");
+            return 0;
+        });
+
+        return new Command("practitioner", "Manage practitioners") { create, list, rotate };
     }
 }

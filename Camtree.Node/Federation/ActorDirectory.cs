@@ -1,6 +1,8 @@
 using Camtree.Node.Storage;
 using Camtree.Protocol.Discovery;
 using Camtree.Protocol.Signatures;
+using Camtree.Protocol.Signatures.Multikeys;
+using Camtree.Protocol.Signatures.Proofs;
 
 namespace Camtree.Node.Federation;
 
@@ -9,9 +11,30 @@ namespace Camtree.Node.Federation;
 /// or when asked to refresh. Also resolves keys of this node's own actors without any HTTP.
 /// </summary>
 public sealed class ActorDirectory(
-    RemoteDocumentClient client, RemoteActorStore store, ActorStore localActors, SigningKeys signingKeys, LocalUris uris)
-    : IPublicKeyResolver
+    RemoteDocumentClient client, RemoteActorStore store, ActorStore localActors, ActorKeyStore localKeys, SigningKeys signingKeys, LocalUris uris)
+    : IPublicKeyResolver, IProofKeyResolver
 {
+    /// <summary>
+    /// The Ed25519 Multikey a proof names (FEP-521a): this node's own actors' keys from the store (retired ones
+    /// included, so what they signed before a rotation still verifies); another server's from its actor document,
+    /// which must list the key under <c>assertionMethod</c> with itself as controller. Fetched each time for now
+    /// (signed as the instance actor), so <see cref="ResolvedMultikey.JustFetched"/> is always true for remote keys.
+    /// </summary>
+    public async Task<ResolvedMultikey?> ResolveMultikeyAsync(string verificationMethodId, bool refresh, CancellationToken cancellationToken)
+    {
+        var controllerIri = verificationMethodId.Split('#')[0];
+        if (uris.ParseActor(controllerIri) is { } username)
+        {
+            if (await localActors.FindByUsernameAsync(username) is not { } local) return null;
+            var key = (await localKeys.AllAsync(local.Id)).FirstOrDefault(k => $"{controllerIri}#{k.Fragment}" == verificationMethodId);
+            return key is null ? null : new ResolvedMultikey(verificationMethodId, controllerIri, key.PublicKeyMultibase, JustFetched: true);
+        }
+        var document = await client.FetchObjectAsync(controllerIri, signingKeys.InstanceKey(), cancellationToken);
+        return Multikey.FromAssertionMethod(document.Raw, verificationMethodId) is { } multikey
+            ? new ResolvedMultikey(multikey.Id, multikey.Controller, multikey.PublicKeyMultibase, JustFetched: true, multikey.Expires)
+            : null;
+    }
+
     /// <summary>Looks up a handle with WebFinger and returns its actor, fetched and stored.</summary>
     public async Task<StoredRemoteActor> FindByHandleAsync(AccountHandle handle, CancellationToken cancellationToken)
     {

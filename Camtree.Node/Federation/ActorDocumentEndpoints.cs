@@ -21,11 +21,11 @@ public static class ActorDocumentEndpoints
 
     // Actor and key documents are always readable without a signature, so that servers never deadlock
     // fetching each other's keys.
-    private static async Task<IResult> ActorAsync(string username, HttpRequest request, ActorStore actors, DocumentBuilder documents, LocalUris uris)
+    private static async Task<IResult> ActorAsync(string username, HttpRequest request, ActorStore actors, ActorKeyStore keys, DocumentBuilder documents, LocalUris uris)
     {
         if (await actors.FindByUsernameAsync(username) is not { } actor) return HttpExchange.Error(404, $"no actor {username} here");
         return HttpExchange.WantsActivityPub(request)
-            ? HttpExchange.ActivityPub(documents.Actor(actor))
+            ? HttpExchange.ActivityPub(documents.Actor(actor, await keys.AllAsync(actor.Id)))
             : Results.Redirect(uris.Profile(actor.Username));
     }
 

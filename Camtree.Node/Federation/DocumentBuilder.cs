@@ -1,4 +1,5 @@
 using Camtree.Node.Storage;
+using Camtree.Protocol.Signatures.Multikeys;
 using Camtree.Protocol.Vocabulary;
 
 namespace Camtree.Node.Federation;
@@ -6,7 +7,8 @@ namespace Camtree.Node.Federation;
 /// <summary>Builds the ActivityPub documents of local actors, reports and activities from stored rows.</summary>
 public sealed class DocumentBuilder(LocalUris uris)
 {
-    public Actor Actor(LocalActor actor) => new()
+    /// <param name="keys">The actor's Ed25519 keys, current first; retired ones are marked and stay, so old proofs verify.</param>
+    public Actor Actor(LocalActor actor, IReadOnlyList<ActorKey> keys) => new()
     {
         Id = uris.Actor(actor.Username),
         Type = actor.ActorType,
@@ -22,6 +24,12 @@ public sealed class DocumentBuilder(LocalUris uris)
         ManuallyApprovesFollowers = actor.ManuallyApprovesFollowers,
         Published = actor.CreatedAt,
         PublicKey = new PublicKey(uris.KeyId(actor.Username), uris.Actor(actor.Username), actor.PublicKeyPem),
+        AssertionMethod = keys.Select(key =>
+        {
+            var multikey = new Multikey($"{uris.Actor(actor.Username)}#{key.Fragment}", uris.Actor(actor.Username), key.PublicKeyMultibase).ToJson();
+            if (key.RetiredAt is { } retired) multikey["retired"] = retired.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            return multikey;
+        }).ToList(),
     };
 
     /// <summary>A local report as an <c>Article</c>, addressed to the public and the author's followers.</summary>

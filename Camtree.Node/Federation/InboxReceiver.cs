@@ -1,7 +1,9 @@
 using Camtree.Node.Jobs;
 using Camtree.Node.Storage;
 using Camtree.Protocol.JsonLd;
+using System.Text.Json.Nodes;
 using Camtree.Protocol.Policy;
+using Camtree.Protocol.Signatures.Proofs;
 using Camtree.Protocol.Signatures;
 
 namespace Camtree.Node.Federation;
@@ -18,7 +20,7 @@ public sealed record InboxVerdict(int StatusCode, string? Error)
 /// A refusal is answered at once with its reason, which is what lets senders fall back between signature schemes.
 /// </summary>
 public sealed class InboxReceiver(
-    HttpSignatureVerifier verifier, InboxStore inbox, HostHealthStore hosts, FederationPolicy policy,
+    HttpSignatureVerifier verifier, ProofVerifier proofs, InboxStore inbox, HostHealthStore hosts, FederationPolicy policy,
     WorkSignal<InboxWorker> signal, TimeProvider time, ILogger<InboxReceiver> logger)
 {
     public async Task<InboxVerdict> ReceiveAsync(HttpRequestParts request, CancellationToken cancellationToken)
@@ -51,18 +53,30 @@ public sealed class InboxReceiver(
         if (!Uri.TryCreate(activity.Id, UriKind.Absolute, out _))
             return new InboxVerdict(StatusCodes.Status400BadRequest, "the activity id is not an absolute IRI");
 
-        // The signer must be the actor the activity claims (objects forwarded by third parties need
-        // object proofs, which a later step of the pipeline will accept).
-        if (verification.KeyOwner != activity.Actor)
+        // An object integrity proof (FEP-8b32), when there is one, must hold: it says who wrote the activity.
+        var document = JsonNode.Parse(request.Body!.Value.Span)!.AsObject();
+        ProofVerification? proof = null;
+        if (document.ContainsKey("proof"))
+        {
+            proof = await proofs.VerifyProofAsync(document, cancellationToken: cancellationToken);
+            if (!proof.IsValid)
+                return new InboxVerdict(StatusCodes.Status401Unauthorized, $"the activity's proof does not hold: {proof.Reason}");
+            if (!ProofRules.ControllerMatches(document, proof.Controller!))
+                return new InboxVerdict(StatusCodes.Status401Unauthorized, $"the activity's proof is by {proof.Controller}, not by its actor {activity.Actor}");
+        }
+
+        // The request's signer must be the activity's actor, unless the activity carries a valid proof by its actor:
+        // then whoever forwarded it (a relay, another server) does not matter, as Mastodon also accepts.
+        if (verification.KeyOwner != activity.Actor && proof is not { IsValid: true })
             return new InboxVerdict(StatusCodes.Status401Unauthorized,
-                $"the request is signed by {verification.KeyOwner}, not by the activity's actor {activity.Actor}");
+                $"the request is signed by {verification.KeyOwner}, not by the activity's actor {activity.Actor}, and the activity carries no proof by its actor");
 
         var isNew = await inbox.RecordAsync(new InboxEntry
         {
             ActivityIri = activity.Id,
             ActivityType = activity.Type,
             ActorIri = activity.Actor,
-            SignerKeyId = verification.KeyId!,
+            SignerKeyId = proof?.VerificationMethod ?? verification.KeyId!,
             Json = System.Text.Encoding.UTF8.GetString(request.Body!.Value.Span),
             ReceivedAt = time.GetUtcNow(),
         });

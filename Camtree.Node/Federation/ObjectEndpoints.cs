@@ -29,7 +29,8 @@ public static class ObjectEndpoints
             Results.Text(CamtreeContext.ContextDocument().ToJsonString(ActivityJson.Options), "application/ld+json; charset=utf-8"));
     }
 
-    private static async Task<IResult> ReportAsync(string slug, HttpRequest request, ReportStore reports, ActorStore actors, InteractionStore interactions, DocumentBuilder documents, Pages pages)
+    private static async Task<IResult> ReportAsync(string slug, HttpRequest request, ReportStore reports, ActorStore actors, InteractionStore interactions,
+        DocumentBuilder documents, ObjectProofs proofs, Pages pages)
     {
         if (await reports.FindBySlugAsync(slug) is not { } report || await actors.FindAsync(report.LocalAuthorId!.Value) is not { } author)
             return HttpExchange.Error(404, "no such report");
@@ -41,7 +42,7 @@ public static class ObjectEndpoints
                 : pages.Gone(report);
         }
         return wantsActivityPub
-            ? HttpExchange.ActivityPub(documents.Report(report, author))
+            ? HttpExchange.ActivityPub(await proofs.ReportAsync(report, author))
             : await pages.ReportAsync(report, interactions);
     }
 

@@ -12,7 +12,8 @@ namespace Camtree.Node.Federation;
 /// Nothing is sent here; the worker signs and POSTs.
 /// </summary>
 public sealed class Outbox(
-    Database database, OutboxStore outbox, DeliveryStore deliveries, Protocol.Policy.FederationPolicy policy, WorkSignal<DeliveryWorker> signal, TimeProvider time)
+    Database database, OutboxStore outbox, DeliveryStore deliveries, ObjectProofs proofs, Protocol.Policy.FederationPolicy policy,
+    WorkSignal<DeliveryWorker> signal, TimeProvider time)
 {
     /// <param name="actor">The sender, whose key signs each delivery.</param>
     /// <param name="activity">The activity; its id must be new.</param>
@@ -29,11 +30,16 @@ public sealed class Outbox(
     public async Task SendAsync(IReadOnlyList<Outgoing> activities, Func<IDbConnection, IDbTransaction, Task>? alongside = null)
     {
         var now = time.GetUtcNow();
+        // Every activity leaves signed by its actor's key (FEP-8b32), so that it can be forwarded and still be believed.
+        var signed = new List<string>();
+        foreach (var (actor, activity, _, _) in activities)
+            signed.Add((await proofs.SignAsync(ActivityJson.ToDocument(activity), actor, activity.Published ?? now)).ToJsonString(ActivityJson.Options));
         await database.InTransactionAsync(async (connection, transaction) =>
         {
             if (alongside is not null) await alongside(connection, transaction);
-            foreach (var (actor, activity, isPublic, inboxes) in activities)
+            for (var i = 0; i < activities.Count; i++)
             {
+                var (actor, activity, isPublic, inboxes) = activities[i];
                 await outbox.InsertAsync(connection, transaction, new OutboxEntry
                 {
                     Iri = activity.Id,
@@ -41,7 +47,7 @@ public sealed class Outbox(
                     ActivityType = activity.Type,
                     ObjectIri = ObjectIriOf(activity),
                     IsPublic = isPublic,
-                    Json = ActivityJson.Serialize(activity),
+                    Json = signed[i],
                     PublishedAt = activity.Published ?? now,
                 });
                 // Servers outside the federation policy are not sent anything.
@@ -60,6 +66,8 @@ public sealed class Outbox(
         ResearchReport report => report.Id,
         Note note => note.Id,
         Tombstone tombstone => tombstone.Id,
+        System.Text.Json.Nodes.JsonObject document => document["id"]?.GetValue<string>(),
+        Actor actor => actor.Id,
         Activity inner => inner.Object as string ?? inner.Id,
         _ => null,
     };

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Camtree.Node.Library;
 
 /// <summary>Creates the node's actors: practitioners, and the library actor that stands for the node itself.</summary>
-public sealed partial class PractitionerService(ActorStore actors, IOptions<NodeOptions> options, TimeProvider time)
+public sealed partial class PractitionerService(ActorStore actors, ActorKeyStore keys, IOptions<NodeOptions> options, TimeProvider time)
 {
     [GeneratedRegex("^[a-z0-9_]{1,30}$")]
     private static partial Regex UsernamePattern();
@@ -31,19 +31,22 @@ public sealed partial class PractitionerService(ActorStore actors, IOptions<Node
         ?? await CreateAsync(LocalUris.LibraryUsername, AsTypes.Service, options.Value.NodeName,
             $"The practitioner research library of {options.Value.NodeName}, a Camtree node. Follow it to receive every report published here.", false);
 
-    private Task<LocalActor> CreateAsync(string username, string type, string displayName, string summary, bool manuallyApproves)
+    /// <summary>Creates an actor with its RSA key (HTTP signatures) and its first Ed25519 key (object proofs).</summary>
+    private async Task<LocalActor> CreateAsync(string username, string type, string displayName, string summary, bool manuallyApproves)
     {
-        var keys = RsaKeyPair.Generate();
-        return actors.CreateAsync(new LocalActor
+        var rsa = RsaKeyPair.Generate();
+        var actor = await actors.CreateAsync(new LocalActor
         {
             Username = username,
             ActorType = type,
             DisplayName = displayName,
             Summary = summary,
             ManuallyApprovesFollowers = manuallyApproves,
-            PrivateKeyPem = keys.PrivateKeyPem,
-            PublicKeyPem = keys.PublicKeyPem,
+            PrivateKeyPem = rsa.PrivateKeyPem,
+            PublicKeyPem = rsa.PublicKeyPem,
             CreatedAt = time.GetUtcNow(),
         });
+        await keys.CurrentAsync(actor.Id);
+        return actor;
     }
 }

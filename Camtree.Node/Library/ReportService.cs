@@ -10,7 +10,7 @@ namespace Camtree.Node.Library;
 /// or <c>Delete</c> of the <c>Article</c>, each stored with its deliveries in one transaction.
 /// </summary>
 public sealed class ReportService(
-    ReportStore reports, FollowStore follows, ActorStore actors, Outbox outbox, DocumentBuilder documents, LocalUris uris, TimeProvider time)
+    ReportStore reports, FollowStore follows, ActorStore actors, Outbox outbox, ObjectProofs proofs, DocumentBuilder documents, LocalUris uris, TimeProvider time)
 {
     /// <summary>Publishes a draft by a local practitioner. Throws <see cref="ArgumentException"/> for an invalid draft.</summary>
     public async Task<ReportRow> PublishAsync(LocalActor author, ReportDraft draft)
@@ -30,8 +30,9 @@ public sealed class ReportService(
             ReceivedAt = now,
         };
 
+        // The Article travels with its own proof (and context), exactly as it is served at its IRI.
         var article = documents.Report(report, author);
-        var create = documents.Activity(AsTypes.Create, author, article, article.To, article.Cc, report.PublishedAt);
+        var create = documents.Activity(AsTypes.Create, author, await proofs.ReportAsync(report, author), article.To, article.Cc, report.PublishedAt);
         var outgoing = new List<Outgoing> { new(author, create, true, FollowerInboxes(author)) };
 
         // The node's library actor shares every report published here, so that following the library
@@ -60,7 +61,7 @@ public sealed class ReportService(
             PublishedAt = existing.PublishedAt, ReceivedAt = existing.ReceivedAt, UpdatedAt = time.GetUtcNow(),
         };
         var article = documents.Report(report, author);
-        var update = documents.Activity(AsTypes.Update, author, article, article.To, article.Cc, report.UpdatedAt!.Value);
+        var update = documents.Activity(AsTypes.Update, author, await proofs.ReportAsync(report, author), article.To, article.Cc, report.UpdatedAt!.Value);
         await outbox.SendAsync(author, update, isPublic: true, FollowerInboxes(author),
             alongside: (connection, transaction) => reports.UpdateLocalAsync(connection, transaction, report));
         return report;

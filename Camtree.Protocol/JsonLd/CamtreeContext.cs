@@ -14,6 +14,12 @@ public static class CamtreeContext
     /// <summary>The W3C security vocabulary context, which defines <c>publicKey</c> and <c>publicKeyPem</c>.</summary>
     public const string SecurityV1 = "https://w3id.org/security/v1";
 
+    /// <summary>Data Integrity (v2): <c>DataIntegrityProof</c> and the proof's terms (FEP-8b32).</summary>
+    public const string DataIntegrityV2 = "https://w3id.org/security/data-integrity/v2";
+
+    /// <summary>Multikey (v1): the <c>Multikey</c> type and <c>publicKeyMultibase</c> (FEP-521a).</summary>
+    public const string MultikeyV1 = "https://w3id.org/security/multikey/v1";
+
     /// <summary>Term definitions of Camtree's vocabulary (and the schema.org and AS extension terms it uses).</summary>
     public static JsonObject TermDefinitions() => new()
     {
@@ -34,11 +40,15 @@ public static class CamtreeContext
         ["inLanguage"] = "schema:inLanguage",
         ["spatialCoverage"] = "schema:spatialCoverage",
         ["license"] = new JsonObject { ["@id"] = "schema:license", ["@type"] = "@id" },
+        // The keys an actor asserts with (FEP-521a), as the DID and CID contexts define the term.
+        ["assertionMethod"] = new JsonObject { ["@id"] = "https://w3id.org/security#assertionMethod", ["@type"] = "@id", ["@container"] = "@set" },
+        // When a key was retired by a rotation; proofs it made before then still verify.
+        ["retired"] = new JsonObject { ["@id"] = "camtree:retired", ["@type"] = "http://www.w3.org/2001/XMLSchema#dateTime" },
     };
 
     /// <summary>The <c>@context</c> value of every document the node emits.</summary>
     public static JsonArray DocumentContext() =>
-        [ActivityStreams.ContextIri, SecurityV1, TermDefinitions()];
+        [ActivityStreams.ContextIri, SecurityV1, DataIntegrityV2, MultikeyV1, TermDefinitions()];
 
     /// <summary>The stand-alone context document (what <c>/ns/camtree/v1</c> serves).</summary>
     public static JsonObject ContextDocument() => new() { ["@context"] = TermDefinitions() };

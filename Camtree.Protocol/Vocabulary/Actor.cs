@@ -23,6 +23,8 @@ public sealed record Actor
     public bool ManuallyApprovesFollowers { get; init; }
     public DateTimeOffset? Published { get; init; }
     public required PublicKey PublicKey { get; init; }
+    /// <summary>The actor's Ed25519 keys as FEP-521a Multikeys (current first), which its object proofs name.</summary>
+    public IReadOnlyList<System.Text.Json.Nodes.JsonObject>? AssertionMethod { get; init; }
 }
 
 /// <summary>The <c>endpoints</c> of an actor (ActivityPub §4.1); Camtree publishes its shared inbox there.</summary>

@@ -88,7 +88,8 @@ public sealed class FederationTests : IAsyncLifetime
         Assert.Equal("es", received.GetProperty("language").GetString());
         Assert.Equal("action-research", received.GetProperty("methodology").GetString());
         Assert.Equal(["oracy"], received.GetProperty("themes").EnumerateArray().Select(t => t.GetString()));
-        Assert.Equal($"{valentina.Iri}#main-key", received.GetProperty("verifiedKeyId").GetString());
+        // Provenance: the report's own proof (FEP-8b32) by the author's Ed25519 key, not only the HTTP signature.
+        Assert.Equal($"{valentina.Iri}#ed25519-key", received.GetProperty("verifiedKeyId").GetString());
 
         // The schools node shows it in its library, marked as coming from the university node.
         var library = await _schools.Http.GetStringAsync("/");

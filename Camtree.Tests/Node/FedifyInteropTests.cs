@@ -88,7 +88,8 @@ public sealed class FedifyInteropTests : IAsyncLifetime
         Assert.Equal(_peer.ActorIri, ((JsonElement)mention).Text("author"));
 
         // Fedify knocked with RFC 9421 first, and Camtree verified it: no fall-back was needed.
-        Assert.Contains($"'{_node.BaseUrl}/inbox' ['rfc9421'] -> 202", _peer.Log.Replace("users/ana/inbox", "inbox"));
+        await Eventually.TrueAsync(() => Task.FromResult(_peer.Log.Replace("users/ana/inbox", "inbox").Contains($"'{_node.BaseUrl}/inbox' ['rfc9421'] -> 202")),
+            $"the peer's log of Camtree's 202\n{_peer.Log}");
         Assert.DoesNotContain($"'{_node.BaseUrl}/users/ana/inbox' ['rfc9421'] -> 401", _peer.Log);
     }
 
@@ -98,7 +99,9 @@ public sealed class FedifyInteropTests : IAsyncLifetime
         await using var cavagePeer = await FedifyPeer.StartAsync(firstKnock: "draft-cavage-http-signatures-12");
         var ana = await _node.AddPractitionerAsync("ana", "Ana Souza");
         await FollowFromCamtreeAsync(_node, ana, cavagePeer); // the Accept comes signed with draft-cavage
-        Assert.Contains($"'{ana.Iri}/inbox' ['draft-cavage'] -> 202", cavagePeer.Log);
+        // The peer logs the answer to its POST after it has it, and its log is read asynchronously.
+        await Eventually.TrueAsync(() => Task.FromResult(cavagePeer.Log.Contains($"'{ana.Iri}/inbox' ['draft-cavage'] -> 202")),
+            $"the peer's log of Camtree's 202\n{cavagePeer.Log}");
     }
 
     [Fact]
@@ -138,6 +141,32 @@ public sealed class FedifyInteropTests : IAsyncLifetime
         Assert.Equal(reply.Text("note"), answered.GetProperty("object").Text("inReplyTo"));
         await _peer.WaitForAsync(a => a.Text("type") == "Like" && a.Text("objectId") == reply.Text("note"), "Camtree's like at the peer");
         await _peer.WaitForAsync(a => a.Text("type") == "Announce" && a.Text("objectId") == reply.Text("note"), "Camtree's share at the peer");
+    }
+
+    [Fact]
+    public async Task Fedify_verifies_Camtree_s_proofs_and_Camtree_verifies_Fedify_s()
+    {
+        var ana = await _node.AddPractitionerAsync("ana", "Ana Souza");
+        var iri = await PublishAsync(ana, "Proof for Fedify");
+
+        // Fedify's own verifier (verifyObject) on Camtree's signed Article: it fetches ana's Multikey and checks.
+        using var request = new HttpRequestMessage(HttpMethod.Get, iri);
+        request.Headers.Accept.ParseAdd("application/activity+json");
+        var article = System.Text.Json.Nodes.JsonNode.Parse(await (await _node.Http.SendAsync(request)).Content.ReadAsStringAsync())!.AsObject();
+        Assert.True((await _peer.PostAsync("/_control/verify-proof", new { document = article })).GetProperty("verified").GetBoolean(),
+            $"Fedify did not verify Camtree's proof\n{_peer.Log}");
+        article["name"] = "Changed after signing";
+        Assert.False((await _peer.PostAsync("/_control/verify-proof", new { document = article })).GetProperty("verified").GetBoolean());
+
+        // Fedify signs what it sends with its Ed25519 key; Camtree verified that proof and recorded its key.
+        await FollowFromCamtreeAsync(_node, ana, _peer);
+        var note = await _peer.PostAsync("/_control/note", new { content = "<p>Signed twice</p>", to = ana.Iri });
+        var entry = await Eventually.GetAsync(() => _node.Get<InboxStore>().FindAsync(note.Text("create")), "the peer's Create at Camtree");
+        using var actorRequest = new HttpRequestMessage(HttpMethod.Get, _peer.ActorIri);
+        actorRequest.Headers.Accept.ParseAdd("application/activity+json");
+        var actor = JsonDocument.Parse(await (await _node.Http.SendAsync(actorRequest)).Content.ReadAsStringAsync()).RootElement;
+        var multikeys = actor.GetProperty("assertionMethod").EnumerateArray().Select(k => k.Text("id")).ToList();
+        Assert.Contains(entry.SignerKeyId, multikeys);
     }
 
     private async Task<bool> CollectionHasAsync(string collection, string member)

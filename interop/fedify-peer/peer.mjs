@@ -19,6 +19,7 @@ import {
   generateCryptoKeyPair,
   MemoryKvStore,
   SendActivityError,
+  verifyObject,
 } from "@fedify/fedify";
 import {
   Accept,
@@ -653,6 +654,21 @@ const routes = {
     });
     await send(ctx, toActor, like);
     return json(200, { like: like.id.href });
+  },
+
+  // Asks Fedify's own verifier whether a document's object integrity proofs (FEP-8b32) hold: the key is
+  // fetched from the proof's verificationMethod through Fedify's document loader.
+  "POST /_control/verify-proof": async (ctx, body) => {
+    const document = body.document;
+    if (document == null || typeof document !== "object") return json(400, { error: "document is a JSON object" });
+    const classes = { Article, Create, Update, Note, Announce, Like, Delete, Undo, Accept, Follow };
+    const cls = classes[document.type];
+    if (cls == null) return json(400, { error: `no class for type ${document.type}` });
+    const verified = await verifyObject(cls, document, {
+      documentLoader: ctx.documentLoader,
+      contextLoader: ctx.contextLoader,
+    });
+    return json(200, { verified: verified != null, type: document.type });
   },
 
   "POST /_control/announce": async (ctx, body) => {

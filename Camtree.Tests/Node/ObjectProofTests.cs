@@ -1,0 +1,123 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Camtree.Node.Library;
+using Camtree.Node.Storage;
+using Camtree.Protocol.Signatures.Proofs;
+using Camtree.Tests.Support;
+
+namespace Camtree.Tests.Node;
+
+/// <summary>
+/// Reports stay attributable wherever they travel: they and their activities carry FEP-8b32 proofs by the
+/// author's Ed25519 key, published as a FEP-521a Multikey; another node verifies them by fetching that key,
+/// before and after the author rotates it; a forwarded activity with a valid proof is accepted, a bad proof refused.
+/// </summary>
+public sealed class ObjectProofTests
+{
+    private static async Task<JsonObject> GetActivityPubAsync(TestNode node, string url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Accept.ParseAdd("application/activity+json");
+        using var response = await node.Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+    }
+
+    private static ReportDraft Draft(string title) => new()
+    {
+        Title = title, Language = "en", Findings = "Pupils explained more.", Body = "## What we tried\nMini-whiteboards.", Methodology = "lesson-study",
+    };
+
+    [Fact]
+    public async Task An_actor_publishes_its_Ed25519_key_as_a_Multikey()
+    {
+        await using var node = await TestNode.StartAsync("keys");
+        var ana = await node.AddPractitionerAsync("ana", "Ana");
+        var actor = await GetActivityPubAsync(node, ana.Iri);
+        var key = Assert.Single(actor["assertionMethod"]!.AsArray())!.AsObject();
+        Assert.Equal($"{ana.Iri}#ed25519-key", key["id"]!.GetValue<string>());
+        Assert.Equal("Multikey", key["type"]!.GetValue<string>());
+        Assert.Equal(ana.Iri, key["controller"]!.GetValue<string>());
+        Assert.StartsWith("z6Mk", key["publicKeyMultibase"]!.GetValue<string>());
+        var context = actor["@context"]!.AsArray().Select(c => c!.ToJsonString()).ToList();
+        Assert.Contains("\"https://w3id.org/security/multikey/v1\"", context);
+    }
+
+    [Fact]
+    public async Task A_report_re_served_by_anyone_verifies_against_its_author_before_and_after_a_key_rotation()
+    {
+        await using var origin = await TestNode.StartAsync("origin");
+        await using var mirror = await TestNode.StartAsync("mirror");
+        var ana = await origin.AddPractitionerAsync("ana", "Ana");
+        var report = await origin.Get<ReportService>().PublishAsync(ana.Actor, Draft("Signed where it goes"));
+        var copy = await GetActivityPubAsync(origin, report.Iri); // what a mirror or an index would keep
+
+        var proof = copy["proof"]!.AsObject();
+        Assert.Equal("DataIntegrityProof", proof["type"]!.GetValue<string>());
+        Assert.Equal("eddsa-jcs-2022", proof["cryptosuite"]!.GetValue<string>());
+        Assert.Equal($"{ana.Iri}#ed25519-key", proof["verificationMethod"]!.GetValue<string>());
+        Assert.Equal(copy["@context"]!.ToJsonString(), proof["@context"]!.ToJsonString());
+
+        // Another node checks it by fetching the author's key over HTTP.
+        var verifier = mirror.Get<ProofVerifier>();
+        var verified = await verifier.VerifyProofAsync(copy);
+        Assert.True(verified.IsValid, verified.Reason);
+        Assert.Equal(ana.Iri, verified.Controller);
+        Assert.True(ProofRules.ControllerMatches(copy, verified.Controller!) || copy["attributedTo"]!.GetValue<string>() == verified.Controller);
+
+        // A changed word breaks it.
+        var tampered = (JsonObject)copy.DeepClone();
+        tampered["findings"] = "Pupils explained less.";
+        Assert.Equal(ProofFailure.InvalidSignature, (await verifier.VerifyProofAsync(tampered)).Failure);
+
+        // The author rotates the key: the old copy still verifies (the retired key stays published), and the
+        // report is now served with a proof by the new key.
+        await origin.Get<ProfileService>().RotateKeyAsync(ana.Actor);
+        var actor = await GetActivityPubAsync(origin, ana.Iri);
+        var keys = actor["assertionMethod"]!.AsArray().Select(k => k!.AsObject()).ToList();
+        Assert.Equal([$"{ana.Iri}#ed25519-key-2", $"{ana.Iri}#ed25519-key"], keys.Select(k => k["id"]!.GetValue<string>()));
+        Assert.NotNull(keys[1]["retired"]);
+        Assert.True((await verifier.VerifyProofAsync(copy)).IsValid, "a copy signed before the rotation still verifies");
+        var current = await GetActivityPubAsync(origin, report.Iri);
+        Assert.Equal($"{ana.Iri}#ed25519-key-2", current["proof"]!["verificationMethod"]!.GetValue<string>());
+        Assert.True((await verifier.VerifyProofAsync(current)).IsValid);
+    }
+
+    [Fact]
+    public async Task A_Create_forwarded_by_a_third_party_is_accepted_on_its_proof_and_a_bad_proof_is_refused()
+    {
+        await using var origin = await TestNode.StartAsync("origin");
+        await using var relay = await TestNode.StartAsync("relay");
+        await using var reader = await TestNode.StartAsync("reader");
+        var ana = await origin.AddPractitionerAsync("ana", "Ana");
+        var forwarder = await relay.AddPractitionerAsync("forwarder", "Forwarder");
+        var librarian = await reader.AddPractitionerAsync("librarian", "Librarian");
+
+        // Ana publishes before anyone on the reader's node follows her, so the report reaches it only by forwarding.
+        var report = await origin.Get<ReportService>().PublishAsync(ana.Actor, Draft("Forwarded, still hers"));
+        var create = JsonNode.Parse((await origin.Get<OutboxStore>().PagePublicAsync(ana.Actor.Id, null, 1)).Single().Json)!.AsObject();
+        Assert.Equal(report.Iri, create["object"]!["id"]!.GetValue<string>());
+        using (await librarian.Api.PostAsJsonAsync("/api/v1/follows", new { target = ana.Handle })) { }
+        await Eventually.TrueAsync(async () =>
+            (await reader.Get<FollowStore>().FindFollowingAsync(librarian.Actor.Id, ana.Iri))?.State == FollowStates.Accepted, "the follow");
+
+        // The relay forwards ana's signed Create as it received it; the HTTP signature is the relay's own.
+        using var relayKey = new Camtree.Protocol.Signatures.SigningKey($"{forwarder.Iri}#main-key", forwarder.Actor.PrivateKeyPem);
+        using var client = new HttpClient(new Camtree.Protocol.Signatures.HttpSignatureHandler(TimeProvider.System) { InnerHandler = new SocketsHttpHandler() });
+        var sender = new Camtree.Protocol.Delivery.ActivitySender(client);
+
+        var tampered = (JsonObject)create.DeepClone();
+        tampered["object"]!["name"] = "Forwarded, and changed";
+        var refused = await sender.SendAsync($"{reader.BaseUrl}/inbox", tampered.ToJsonString(), relayKey, CancellationToken.None);
+        Assert.Equal(401, refused.StatusCode);
+        Assert.Contains("proof does not hold", refused.Error);
+
+        var accepted = await sender.SendAsync($"{reader.BaseUrl}/inbox", create.ToJsonString(), relayKey, CancellationToken.None);
+        Assert.Equal(202, accepted.StatusCode);
+        var iri = create["object"]!["id"]!.GetValue<string>();
+        var stored = await Eventually.GetAsync(() => reader.Get<ReportStore>().FindByIriAsync(iri), "the forwarded report");
+        Assert.Equal("Forwarded, still hers", stored.Title);
+        Assert.Equal($"{ana.Iri}#ed25519-key", stored.VerifiedKeyId);
+    }
+}
