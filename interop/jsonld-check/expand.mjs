@@ -93,7 +93,8 @@ function keyPaths(doc) {
       const path = [...keys, key];
       const id = path.join('\u0000');
       const here = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      if (!seen.has(id)) seen.set(id, {keys: path, pointer: here});
+      // A null value means "no value" in JSON-LD: nothing to expand, nothing lost.
+      if (!seen.has(id) && v !== null) seen.set(id, {keys: path, pointer: here});
       walk(v, path, here);
     }
   };
