@@ -89,6 +89,7 @@ public static class ServiceRegistration
         services.AddSingleton<FollowService>();
         services.AddSingleton<InteractionService>();
         services.AddSingleton<ProfileService>();
+        services.AddSingleton<ReportCopies>();
         services.AddSingleton<DemoSeeder>();
         return services;
     }

@@ -22,6 +22,7 @@ public static class ApiEndpoints
                 ? Results.Ok(new { actor.Username, actor.DisplayName, handle = uris.Handle(actor.Username).ToString(), iri = uris.Actor(actor.Username) })
                 : Results.NotFound());
         mine.MapPost("/reports", PublishAsync);
+        mine.MapPost("/library/copies", TakeCopyAsync);
         mine.MapPut("/reports/{slug}", EditAsync);
         mine.MapDelete("/reports/{slug}", DeleteAsync);
         mine.MapGet("/follows", ListFollowsAsync);
@@ -48,7 +49,7 @@ public static class ApiEndpoints
         return Results.Ok(rows.Select(r => new
         {
             r.Id, r.Iri, r.Url, r.Title, r.AuthorIri, r.AuthorName, r.Language, r.Methodology, r.EducationalLevel, r.SubjectArea,
-            r.Country, r.Findings, themes = r.ThemeList, r.PublishedAt, local = r.IsLocal, r.VerifiedKeyId,
+            r.Country, r.Findings, themes = r.ThemeList, r.PublishedAt, local = r.IsLocal, r.VerifiedKeyId, r.ProofVerified, r.CopiedFrom,
         }));
     }
 
@@ -84,6 +85,17 @@ public static class ApiEndpoints
         var author = await actors.FindAsync(BearerTokenAuthentication.ActorId(user));
         var report = await reports.FindBySlugAsync(slug);
         return author is not null && report is { DeletedAt: null } && report.LocalAuthorId == author.Id ? (author, report) : (null, null);
+    }
+
+    public sealed record CopyRequest(string Url);
+
+    /// <summary>Adds a report found on a mirror or an index to the library: verified through its proof, or flagged.</summary>
+    private static async Task<IResult> TakeCopyAsync(CopyRequest request, ReportCopies copies, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Url)) return Results.BadRequest(new { error = "url is where the copy is served" });
+        try { return Results.Ok(await copies.TakeCopyAsync(request.Url, cancellationToken)); }
+        catch (ArgumentException e) { return Results.BadRequest(new { error = e.Message }); }
+        catch (RemoteFetchException e) { return Results.UnprocessableEntity(new { error = e.Message }); }
     }
 
     public sealed record FollowRequest(string Target);

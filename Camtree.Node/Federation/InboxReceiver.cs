@@ -77,6 +77,7 @@ public sealed class InboxReceiver(
             ActivityType = activity.Type,
             ActorIri = activity.Actor,
             SignerKeyId = proof?.VerificationMethod ?? verification.KeyId!,
+            ProofVerified = proof is { IsValid: true },
             Json = System.Text.Encoding.UTF8.GetString(request.Body!.Value.Span),
             ReceivedAt = time.GetUtcNow(),
         });

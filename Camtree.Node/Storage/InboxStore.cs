@@ -10,6 +10,8 @@ public sealed record InboxEntry
     public string ActivityType { get; init; } = "";
     public string ActorIri { get; init; } = "";
     public string SignerKeyId { get; init; } = "";
+    /// <summary>True when <see cref="SignerKeyId"/> is the key of a verified object proof (not only the HTTP signature's).</summary>
+    public bool ProofVerified { get; init; }
     public string Json { get; init; } = "";
     public DateTimeOffset ReceivedAt { get; init; }
     public DateTimeOffset? ProcessedAt { get; init; }
@@ -32,8 +34,8 @@ public sealed class InboxStore(Database database)
     {
         await using var connection = await database.OpenAsync();
         return await connection.ExecuteAsync("""
-            INSERT INTO inbox (activity_iri, activity_type, actor_iri, signer_key_id, json, received_at, retry_at)
-            VALUES (@ActivityIri, @ActivityType, @ActorIri, @SignerKeyId, @Json, @ReceivedAt, @ReceivedAt)
+            INSERT INTO inbox (activity_iri, activity_type, actor_iri, signer_key_id, proof_verified, json, received_at, retry_at)
+            VALUES (@ActivityIri, @ActivityType, @ActorIri, @SignerKeyId, @ProofVerified, @Json, @ReceivedAt, @ReceivedAt)
             ON CONFLICT (activity_iri) DO NOTHING
             """, entry) > 0;
     }

@@ -33,8 +33,16 @@ public sealed record ReportRow
     public string Url { get; init; } = "";
     public DateTimeOffset PublishedAt { get; init; }
     public DateTimeOffset ReceivedAt { get; init; }
-    /// <summary>For received reports: the key whose signature delivered it.</summary>
+    /// <summary>
+    /// For received reports: the key that vouches for it — the author's Ed25519 key when its object proof
+    /// verified, else the key whose HTTP signature delivered it from the author's own server. Null for an
+    /// unverified copy (see <see cref="CopiedFrom"/>).
+    /// </summary>
     public string? VerifiedKeyId { get; init; }
+    /// <summary>Where a copy was taken from when that was not the report's own origin (a mirror, an index).</summary>
+    public string? CopiedFrom { get; init; }
+    /// <summary>True when <see cref="VerifiedKeyId"/> vouched through the report's object proof.</summary>
+    public bool ProofVerified { get; init; }
     public DateTimeOffset? UpdatedAt { get; init; }
     /// <summary>Set once the report was deleted: it answers 410 with a Tombstone and leaves the library.</summary>
     public DateTimeOffset? DeletedAt { get; init; }
@@ -66,17 +74,34 @@ public sealed class ReportStore(Database database)
         await using var connection = await database.OpenAsync();
         await connection.ExecuteAsync("""
             INSERT INTO reports (iri, author_iri, author_name, title, summary_html, content_html, language, methodology, educational_level,
-                subject_area, country, setting, research_context, aims, methods, findings, license, themes, url, published_at, received_at, verified_key_id)
+                subject_area, country, setting, research_context, aims, methods, findings, license, themes, url, published_at, received_at, verified_key_id, copied_from, proof_verified)
             VALUES (@Iri, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @Language, @Methodology, @EducationalLevel,
-                @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings, @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @VerifiedKeyId)
+                @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings, @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @VerifiedKeyId, @CopiedFrom, @ProofVerified)
             ON CONFLICT (iri) DO UPDATE SET author_name = excluded.author_name, title = excluded.title, summary_html = excluded.summary_html,
                 content_html = excluded.content_html, language = excluded.language, methodology = excluded.methodology,
                 educational_level = excluded.educational_level, subject_area = excluded.subject_area, country = excluded.country,
                 setting = excluded.setting, research_context = excluded.research_context, aims = excluded.aims, methods = excluded.methods,
                 findings = excluded.findings, license = excluded.license, themes = excluded.themes, url = excluded.url,
-                received_at = excluded.received_at, verified_key_id = excluded.verified_key_id, updated_at = excluded.received_at
+                received_at = excluded.received_at, verified_key_id = excluded.verified_key_id, updated_at = excluded.received_at,
+                copied_from = excluded.copied_from, proof_verified = excluded.proof_verified
             WHERE reports.local_slug IS NULL AND reports.author_iri = excluded.author_iri AND reports.deleted_at IS NULL
             """, report);
+    }
+
+    /// <summary>
+    /// Stores a copy from a mirror whose proof did not verify, flagged, only when the library has no copy of that
+    /// report yet: an unverified copy never replaces anything.
+    /// </summary>
+    public async Task<bool> InsertFlaggedCopyAsync(ReportRow report)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteAsync("""
+            INSERT INTO reports (iri, author_iri, author_name, title, summary_html, content_html, language, methodology, educational_level,
+                subject_area, country, setting, research_context, aims, methods, findings, license, themes, url, published_at, received_at, copied_from)
+            VALUES (@Iri, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @Language, @Methodology, @EducationalLevel,
+                @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings, @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @CopiedFrom)
+            ON CONFLICT (iri) DO NOTHING
+            """, report) > 0;
     }
 
     public async Task<ReportRow?> FindAsync(long id)

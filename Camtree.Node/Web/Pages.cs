@@ -49,6 +49,7 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
         body.Append($"<p class=\"meta\">by <a href=\"{E(AuthorLink(report))}\">{E(report.AuthorName)}</a> · {report.PublishedAt:d MMMM yyyy} · {E(report.Language)}");
         if (!report.IsLocal) body.Append($" · <span class=\"tag origin\">from {E(new Uri(report.Iri).Authority)}</span> <a href=\"{E(report.Url)}\">original</a>");
         body.Append("</p>");
+        body.Append(Provenance(report));
         body.Append("<dl class=\"research\">");
         Field(body, "Methodology", report.Methodology);
         Field(body, "Phase", report.EducationalLevel);
@@ -109,6 +110,16 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
 
     private string AuthorLink(ReportRow report) =>
         uris.ParseActor(report.AuthorIri) is { } username ? uris.Profile(username) : report.AuthorIri;
+
+    /// <summary>Who vouches for a report received from elsewhere: its proof, its author's server, or nobody (flagged).</summary>
+    private static string Provenance(ReportRow report) => report switch
+    {
+        { IsLocal: true } => "",
+        { ProofVerified: true, VerifiedKeyId: { } key } =>
+            $"<p class=\"meta provenance verified\">✓ Signed by its author: the object proof verifies with {E(key)}.</p>",
+        { VerifiedKeyId: { } key } => $"<p class=\"meta provenance\">Delivered by its author's server (HTTP signature by {E(key)}).</p>",
+        _ => $"<p class=\"meta provenance flagged\">⚠ Unverified copy{(report.CopiedFrom is { } from ? $" from {E(from)}" : "")}: its proof did not verify; it may not be what its author wrote.</p>",
+    };
 
     private static string Themes(ReportRow report) =>
         string.Concat(report.ThemeList.Select(t => $"<a class=\"tag\" href=\"/themes/{Uri.EscapeDataString(t)}\">#{E(t)}</a>"));

@@ -50,6 +50,26 @@ public sealed class RemoteDocumentClient(HttpClient http, RemoteFetchOptions opt
         return document;
     }
 
+    /// <summary>
+    /// Fetches a copy of a document from anywhere — a mirror, an index — without the origin rule: its id may name
+    /// another server. Such a copy must be believed only through its object proof (FEP-8b32). Returns the parsed
+    /// view and the document itself.
+    /// </summary>
+    public async Task<(IncomingObject View, System.Text.Json.Nodes.JsonObject Document)> FetchCopyAsync(string url, SigningKey? signAs, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+            throw new RemoteFetchException($"not an http(s) URL: {url}");
+        if (uri.Scheme == "http" && !options.AllowHttp)
+            throw new RemoteFetchException($"{url}: plain http is not allowed");
+        var (body, _) = await GetAsync(uri, ActivityStreams.AcceptHeader, signAs, cancellationToken);
+        try
+        {
+            var view = IncomingObject.Parse(body);
+            return (view, System.Text.Json.Nodes.JsonNode.Parse(body, documentOptions: IncomingDocumentLimits.DocumentOptions)!.AsObject());
+        }
+        catch (IncomingDocumentException e) { throw new RemoteFetchException($"{url}: {e.Message}"); }
+    }
+
     /// <summary>Fetches an actor document by IRI.</summary>
     public async Task<RemoteActor> FetchActorAsync(string iri, SigningKey? signAs, CancellationToken cancellationToken)
     {

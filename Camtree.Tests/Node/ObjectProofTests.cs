@@ -120,4 +120,81 @@ public sealed class ObjectProofTests
         Assert.Equal("Forwarded, still hers", stored.Title);
         Assert.Equal($"{ana.Iri}#ed25519-key", stored.VerifiedKeyId);
     }
+
+    [Fact]
+    public async Task A_copy_from_a_mirror_is_verified_against_its_author_or_kept_flagged()
+    {
+        await using var origin = await TestNode.StartAsync("origin");
+        await using var index = await TestNode.StartAsync("index");
+        var ana = await origin.AddPractitionerAsync("ana", "Ana");
+        var indexer = await index.AddPractitionerAsync("indexer", "Indexer");
+        var genuine = await GetActivityPubAsync(origin, (await origin.Get<ReportService>().PublishAsync(ana.Actor, Draft("Mirrored faithfully"))).Iri);
+        var other = await GetActivityPubAsync(origin, (await origin.Get<ReportService>().PublishAsync(ana.Actor, Draft("Mirrored and altered"))).Iri);
+        var altered = (JsonObject)other.DeepClone();
+        altered["findings"] = "Pupils explained nothing.";
+        var alteredGenuine = (JsonObject)genuine.DeepClone();
+        alteredGenuine["name"] = "Replaced by the mirror";
+
+        // A mirror: a real HTTP server on loopback that re-serves copies under its own URLs.
+        await using var mirror = await MirrorServer.StartAsync(new()
+        {
+            ["/copies/1"] = genuine.ToJsonString(), ["/copies/2"] = altered.ToJsonString(), ["/copies/3"] = alteredGenuine.ToJsonString(),
+        });
+
+        async Task<JsonElement> TakeAsync(string path)
+        {
+            using var response = await indexer.Api.PostAsJsonAsync("/api/v1/library/copies", new { url = mirror.BaseUrl + path });
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            return await response.Content.ReadFromJsonAsync<JsonElement>();
+        }
+
+        var first = await TakeAsync("/copies/1");
+        Assert.True(first.GetProperty("verified").GetBoolean());
+        Assert.Equal($"{ana.Iri}#ed25519-key", first.Text("verifiedKeyId"));
+        var second = await TakeAsync("/copies/2");
+        Assert.False(second.GetProperty("verified").GetBoolean());
+        Assert.True(second.GetProperty("stored").GetBoolean());
+        Assert.Contains("does not hold", second.Text("reason"));
+        var third = await TakeAsync("/copies/3");
+        Assert.False(third.GetProperty("verified").GetBoolean());
+        Assert.False(third.GetProperty("stored").GetBoolean()); // never replaces the verified copy
+
+        var verified = (await index.Get<ReportStore>().FindByIriAsync(genuine["id"]!.GetValue<string>()))!;
+        Assert.Equal("Mirrored faithfully", verified.Title);
+        Assert.True(verified.ProofVerified);
+        var verifiedPage = await index.Http.GetStringAsync($"/library/{verified.Id}");
+        Assert.Contains("Signed by its author", verifiedPage);
+        var flagged = (await index.Get<ReportStore>().FindByIriAsync(other["id"]!.GetValue<string>()))!;
+        Assert.False(flagged.ProofVerified);
+        Assert.Equal(mirror.BaseUrl + "/copies/2", flagged.CopiedFrom);
+        var flaggedPage = await index.Http.GetStringAsync($"/library/{flagged.Id}");
+        Assert.Contains("Unverified copy", flaggedPage);
+    }
+
+    /// <summary>A plain HTTP server on loopback serving fixed JSON documents: someone else's mirror.</summary>
+    private sealed class MirrorServer : IAsyncDisposable
+    {
+        private readonly Microsoft.AspNetCore.Builder.WebApplication _app;
+        private MirrorServer(Microsoft.AspNetCore.Builder.WebApplication app, string baseUrl) { _app = app; BaseUrl = baseUrl; }
+        public string BaseUrl { get; }
+
+        public static async Task<MirrorServer> StartAsync(Dictionary<string, string> documents)
+        {
+            var baseUrl = $"http://127.0.0.1:{TestNode.FreePort()}";
+            var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+            Microsoft.AspNetCore.Hosting.HostingAbstractionsWebHostBuilderExtensions.UseUrls(builder.WebHost, baseUrl);
+            var app = builder.Build();
+            foreach (var (path, json) in documents)
+                Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGet(app, path, () =>
+                    Microsoft.AspNetCore.Http.Results.Text(json, "application/activity+json"));
+            await app.StartAsync();
+            return new MirrorServer(app, baseUrl);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
 }

@@ -34,7 +34,7 @@ public sealed class CreateHandler(
         if (!await follows.IsFollowedLocallyAsync(received.Actor)) return "Create by an actor nobody here follows";
 
         var author = await directory.GetAsync(received.Actor, refresh: false, cancellationToken);
-        await reports.UpsertRemoteAsync(RemoteReports.FromArticle(article, author, received.Entry.SignerKeyId, time.GetUtcNow()));
+        await reports.UpsertRemoteAsync(RemoteReports.FromArticle(article, author, received.Entry.SignerKeyId, time.GetUtcNow(), received.Entry.ProofVerified));
         return null;
     }
 

@@ -26,7 +26,7 @@ public sealed class LikeHandler(ReportStore reports, InteractionStore interactio
 /// </summary>
 public sealed class AnnounceHandler(
     ReportStore reports, InteractionStore interactions, FollowStore follows, ActorDirectory directory, RemoteDocumentClient remote,
-    SigningKeys keys, LocalUris uris, TimeProvider time) : IActivityHandler
+    Protocol.Signatures.Proofs.ProofVerifier proofs, SigningKeys keys, LocalUris uris, TimeProvider time) : IActivityHandler
 {
     public string ActivityType => AsTypes.Announce;
 
@@ -48,7 +48,14 @@ public sealed class AnnounceHandler(
         if (!fetched.IsListed) return "Announce of a report that is not public (unlisted or private)";
         if (fetched.AttributedTo is not { } authorIri || !Origin.Same(authorIri, fetched.Id)) return "Announce of a report whose author is on another origin";
         var author = await directory.GetAsync(authorIri, refresh: false, cancellationToken);
-        await reports.UpsertRemoteAsync(RemoteReports.FromArticle(fetched, author, verifiedKeyId: null, now));
+        // Read from its origin it is the author's; its proof, when it has one, names the key that vouches for it.
+        string? vouching = null;
+        if (fetched.Raw.TryGetProperty("proof", out _))
+        {
+            var proof = await proofs.VerifyProofAsync(System.Text.Json.Nodes.JsonObject.Create(fetched.Raw.Clone())!, cancellationToken: cancellationToken);
+            if (proof.IsValid && proof.Controller == authorIri) vouching = proof.VerificationMethod;
+        }
+        await reports.UpsertRemoteAsync(RemoteReports.FromArticle(fetched, author, vouching, now, proofVerified: vouching is not null));
         await interactions.AddAsync(InteractionKinds.Share, received.Activity.Id!, received.Actor, iri, now);
         return null;
     }

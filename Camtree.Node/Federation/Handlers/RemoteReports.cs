@@ -8,7 +8,9 @@ namespace Camtree.Node.Federation.Handlers;
 /// <summary>How a report received from another node is read into the library (shared by Create, Update and Announce).</summary>
 internal static class RemoteReports
 {
-    public static ReportRow FromArticle(IncomingObject article, StoredRemoteActor author, string? verifiedKeyId, DateTimeOffset now) => new()
+    /// <param name="verifiedKeyId">The key that vouches for the report, if any.</param>
+    /// <param name="proofVerified">Whether that key vouched through the report's (or its activity's) object proof.</param>
+    public static ReportRow FromArticle(IncomingObject article, StoredRemoteActor author, string? verifiedKeyId, DateTimeOffset now, bool proofVerified = false) => new()
     {
         Iri = article.Id!,
         AuthorIri = author.Iri,
@@ -33,6 +35,7 @@ internal static class RemoteReports
         PublishedAt = article.Published ?? now,
         ReceivedAt = now,
         VerifiedKeyId = verifiedKeyId,
+        ProofVerified = proofVerified && verifiedKeyId is not null,
     };
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];

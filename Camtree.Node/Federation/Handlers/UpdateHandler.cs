@@ -29,7 +29,7 @@ public sealed class UpdateHandler(ReportStore reports, InteractionStore interact
         if (updated.HasType(AsTypes.Article))
         {
             if (await reports.FindByIriAsync(updated.Id!) is null) return "Update of a report not held here";
-            await reports.UpsertRemoteAsync(RemoteReports.FromArticle(updated, author, received.Entry.SignerKeyId, time.GetUtcNow()));
+            await reports.UpsertRemoteAsync(RemoteReports.FromArticle(updated, author, received.Entry.SignerKeyId, time.GetUtcNow(), received.Entry.ProofVerified));
             return null;
         }
         if (updated.HasType(AsTypes.Note) && await interactions.FindCommentAsync(updated.Id!) is { } comment && comment.AuthorIri == received.Actor)
