@@ -59,11 +59,18 @@ public sealed class InboxReceiver(
         if (document.ContainsKey("proof"))
         {
             proof = await proofs.VerifyProofAsync(document, cancellationToken: cancellationToken);
-            if (!proof.IsValid)
+            // A proof of a kind this node does not implement (another cryptosuite) is not a bad proof: it is
+            // set aside (FEP-8b32: ignore proofs you cannot use), and the HTTP signature must then stand alone.
+            if (proof.Failure is ProofFailure.UnsupportedProofType or ProofFailure.UnsupportedCryptosuite) proof = null;
+            else if (!proof.IsValid)
                 return new InboxVerdict(StatusCodes.Status401Unauthorized, $"the activity's proof does not hold: {proof.Reason}");
-            if (!ProofRules.ControllerMatches(document, proof.Controller!))
+            else if (!ProofRules.ControllerMatches(document, proof.Controller!))
                 return new InboxVerdict(StatusCodes.Status401Unauthorized, $"the activity's proof is by {proof.Controller}, not by its actor {activity.Actor}");
         }
+
+        // The actor, too, must be one this node federates with (a forwarder may be allowed while the author is not).
+        if (!policy.AllowsUrl(activity.Actor))
+            return new InboxVerdict(StatusCodes.Status403Forbidden, "the activity's actor is outside this node's federation policy");
 
         // The request's signer must be the activity's actor, unless the activity carries a valid proof by its actor:
         // then whoever forwarded it (a relay, another server) does not matter, as Mastodon also accepts.

@@ -122,6 +122,33 @@ public sealed class ObjectProofTests
     }
 
     [Fact]
+    public async Task A_proof_of_a_kind_this_node_does_not_implement_is_set_aside_not_held_against_the_sender()
+    {
+        await using var origin = await TestNode.StartAsync("origin");
+        await using var reader = await TestNode.StartAsync("reader");
+        var ana = await origin.AddPractitionerAsync("ana", "Ana");
+        await reader.AddPractitionerAsync("reader", "Reader");
+        var activity = new JsonObject
+        {
+            ["@context"] = "https://www.w3.org/ns/activitystreams",
+            ["id"] = $"{ana.Iri}/activities/{Guid.NewGuid():N}", ["type"] = "Like", ["actor"] = ana.Iri, ["object"] = $"{reader.BaseUrl}/reports/x",
+            ["proof"] = new JsonObject
+            {
+                ["type"] = "DataIntegrityProof", ["cryptosuite"] = "eddsa-rdfc-2022", ["verificationMethod"] = $"{ana.Iri}#ed25519-key",
+                ["proofPurpose"] = "assertionMethod", ["proofValue"] = "z3FXQ",
+            },
+        };
+        using var key = new Camtree.Protocol.Signatures.SigningKey($"{ana.Iri}#main-key", ana.Actor.PrivateKeyPem);
+        using var client = new HttpClient(new Camtree.Protocol.Signatures.HttpSignatureHandler(TimeProvider.System) { InnerHandler = new SocketsHttpHandler() });
+        var outcome = await new Camtree.Protocol.Delivery.ActivitySender(client).SendAsync($"{reader.BaseUrl}/inbox", activity.ToJsonString(), key, CancellationToken.None);
+
+        Assert.Equal(202, outcome.StatusCode); // signed by its actor: the HTTP signature stands alone
+        var entry = (await reader.Get<InboxStore>().FindAsync(activity["id"]!.GetValue<string>()))!;
+        Assert.False(entry.ProofVerified);
+        Assert.Equal($"{ana.Iri}#main-key", entry.SignerKeyId);
+    }
+
+    [Fact]
     public async Task A_copy_from_a_mirror_is_verified_against_its_author_or_kept_flagged()
     {
         await using var origin = await TestNode.StartAsync("origin");
