@@ -1,6 +1,7 @@
 using Camtree.Node.Jobs;
 using Camtree.Node.Storage;
 using Camtree.Protocol.JsonLd;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Camtree.Protocol.Policy;
 using Camtree.Protocol.Signatures.Proofs;
@@ -53,10 +54,16 @@ public sealed class InboxReceiver(
         if (!Uri.TryCreate(activity.Id, UriKind.Absolute, out _))
             return new InboxVerdict(StatusCodes.Status400BadRequest, "the activity id is not an absolute IRI");
 
-        // An object integrity proof (FEP-8b32), when there is one, must hold: it says who wrote the activity.
-        var document = JsonNode.Parse(request.Body!.Value.Span)!.AsObject();
+        // An object integrity proof (FEP-8b32) by the activity's actor, when there is one, must hold: it says who
+        // wrote the activity. Proofs naming someone else's key (a forwarder's own) are not looked at, and fetch nothing.
+        JsonObject document;
+        try { document = JsonNode.Parse(request.Body!.Value.Span, documentOptions: IncomingDocumentLimits.DocumentOptions)!.AsObject(); _ = document.Count; }
+        catch (Exception e) when (e is ArgumentException or JsonException or InvalidOperationException)
+        {
+            return new InboxVerdict(StatusCodes.Status400BadRequest, $"malformed JSON: {e.Message}");
+        }
         ProofVerification? proof = null;
-        if (document.ContainsKey("proof"))
+        if (NamesKeyOf(document["proof"], activity.Actor))
         {
             proof = await proofs.VerifyProofAsync(document, cancellationToken: cancellationToken);
             // A proof of a kind this node does not implement (another cryptosuite) is not a bad proof: it is
@@ -64,7 +71,8 @@ public sealed class InboxReceiver(
             if (proof.Failure is ProofFailure.UnsupportedProofType or ProofFailure.UnsupportedCryptosuite) proof = null;
             else if (!proof.IsValid)
                 return new InboxVerdict(StatusCodes.Status401Unauthorized, $"the activity's proof does not hold: {proof.Reason}");
-            else if (!ProofRules.ControllerMatches(document, proof.Controller!))
+            // The controller is compared with the actor exactly as the handlers will read it.
+            else if (proof.Controller != activity.Actor)
                 return new InboxVerdict(StatusCodes.Status401Unauthorized, $"the activity's proof is by {proof.Controller}, not by its actor {activity.Actor}");
         }
 
@@ -91,4 +99,12 @@ public sealed class InboxReceiver(
         if (isNew) signal.Notify();
         return InboxVerdict.Accepted;
     }
+
+    /// <summary>Whether a <c>proof</c> member (one proof or a set) names a key of the actor (<c>actor#…</c>).</summary>
+    private static bool NamesKeyOf(JsonNode? proof, string actor) => proof switch
+    {
+        JsonObject one => one["verificationMethod"] is JsonValue method && method.TryGetValue<string>(out var id) && id.StartsWith(actor + "#", StringComparison.Ordinal),
+        JsonArray set => set.Any(p => NamesKeyOf(p, actor)),
+        _ => false,
+    };
 }

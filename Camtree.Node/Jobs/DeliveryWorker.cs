@@ -30,23 +30,28 @@ public sealed class DeliveryWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var running = new List<Task>();
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            long[] busyIds;
-            lock (_inFlight) busyIds = [.. _inFlight];
-            // Take a slot's worth of work at once and start each as a slot frees: querying per freed slot made
-            // the queue query the bottleneck of a large fan-out (measured).
-            var due = await deliveries.DueAsync(time.GetUtcNow(), Parallelism, PerHostInFlight, busyIds);
-            foreach (var delivery in due)
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await _slots.WaitAsync(stoppingToken);
-                lock (_inFlight) _inFlight.Add(delivery.Id);
-                running.Add(Task.Run(() => RunAsync(delivery, stoppingToken), CancellationToken.None));
+                long[] busyIds;
+                lock (_inFlight) busyIds = [.. _inFlight];
+                // Take a slot's worth of work at once and start each as a slot frees: querying per freed slot made
+                // the queue query the bottleneck of a large fan-out (measured).
+                var due = await deliveries.DueAsync(time.GetUtcNow(), Parallelism, PerHostInFlight, busyIds);
+                foreach (var delivery in due)
+                {
+                    await _slots.WaitAsync(stoppingToken);
+                    lock (_inFlight) _inFlight.Add(delivery.Id);
+                    running.Add(Task.Run(() => RunAsync(delivery, stoppingToken), CancellationToken.None));
+                }
+                running.RemoveAll(t => t.IsCompleted);
+                // Nothing new could start: wait for a slot to free, new work, or the next poll (retries coming due).
+                if (due.Count == 0) await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
             }
-            running.RemoveAll(t => t.IsCompleted);
-            // Nothing new could start: wait for a slot to free, new work, or the next poll (retries coming due).
-            if (due.Count == 0) await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        // Deliveries in flight finish their bookkeeping (or are cut off and sent again after a restart).
         await Task.WhenAll(running);
     }
 
@@ -54,6 +59,13 @@ public sealed class DeliveryWorker(
     {
         try { await SendAsync(delivery, cancellationToken); }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
+        catch (Exception e)
+        {
+            // Kept on the row and retried later like any failure, never picked again at once in a loop.
+            logger.LogWarning(e, "Delivery {Id} of {Activity} to {Inbox} failed unexpectedly", delivery.Id, delivery.ActivityIri, delivery.InboxUrl);
+            await deliveries.MarkAttemptFailedAsync(delivery.Id, null, e.Message,
+                time.GetUtcNow() + RetrySchedule.NextDelay(delivery.Attempts + 1, Random.Shared.NextDouble()));
+        }
         finally
         {
             lock (_inFlight) _inFlight.Remove(delivery.Id);

@@ -27,6 +27,10 @@ public sealed class ReportCopies(
         if (!view.HasType(AsTypes.Article) || view.Id is null || view.AttributedTo is null)
             throw new ArgumentException($"{url} is not a research report (an Article with an id and an author)");
         if (!view.IsListed) throw new ArgumentException($"{url} is not a public report");
+        // A report lives on its author's server: a copy claiming a report id on one origin by an author on another
+        // would let anyone squat on someone else's report.
+        if (!Uri.TryCreate(view.Id, UriKind.Absolute, out _) || !Origin.Same(view.Id, view.AttributedTo))
+            throw new ArgumentException($"{url} claims a report id ({view.Id}) that is not on its author's server");
 
         var verification = await proofs.VerifyProofAsync(document, cancellationToken: cancellationToken);
         var verified = verification.IsValid && verification.Controller == view.AttributedTo;

@@ -83,6 +83,7 @@ public sealed class ReportStore(Database database)
                 setting = excluded.setting, research_context = excluded.research_context, aims = excluded.aims, methods = excluded.methods,
                 findings = excluded.findings, license = excluded.license, themes = excluded.themes, url = excluded.url,
                 received_at = excluded.received_at, verified_key_id = excluded.verified_key_id, updated_at = excluded.received_at,
+                published_at = excluded.published_at,
                 copied_from = excluded.copied_from, proof_verified = excluded.proof_verified
             WHERE reports.local_slug IS NULL AND reports.author_iri = excluded.author_iri AND reports.deleted_at IS NULL
             """, report);

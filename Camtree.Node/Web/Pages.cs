@@ -118,6 +118,7 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
         { ProofVerified: true, VerifiedKeyId: { } key } =>
             $"<p class=\"meta provenance verified\">✓ Signed by its author: the object proof verifies with {E(key)}.</p>",
         { VerifiedKeyId: { } key } => $"<p class=\"meta provenance\">Delivered by its author's server (HTTP signature by {E(key)}).</p>",
+        { CopiedFrom: null } => "<p class=\"meta provenance\">Read from its author's server.</p>",
         _ => $"<p class=\"meta provenance flagged\">⚠ Unverified copy{(report.CopiedFrom is { } from ? $" from {E(from)}" : "")}: its proof did not verify; it may not be what its author wrote.</p>",
     };
 

@@ -149,6 +149,70 @@ public sealed class ObjectProofTests
     }
 
     [Fact]
+    public async Task A_proof_by_one_actor_never_makes_an_activity_another_actor_s()
+    {
+        await using var evil = await TestNode.StartAsync("evil");
+        await using var victimNode = await TestNode.StartAsync("victim");
+        await using var reader = await TestNode.StartAsync("reader");
+        var mallory = await evil.AddPractitionerAsync("mallory", "Mallory");
+        var victim = await victimNode.AddPractitionerAsync("victim", "Victim");
+        var librarian = await reader.AddPractitionerAsync("librarian", "Librarian");
+        using (await librarian.Api.PostAsJsonAsync("/api/v1/follows", new { target = victim.Handle })) { }
+        await Eventually.TrueAsync(async () =>
+            (await reader.Get<FollowStore>().FindFollowingAsync(librarian.Actor.Id, victim.Iri))?.State == FollowStates.Accepted, "the follow");
+
+        // Mallory's activity names the victim as actor through a Link whose id is Mallory's own IRI, and carries
+        // a valid proof by Mallory: the proof must not stand for the victim.
+        var forged = new JsonObject
+        {
+            ["@context"] = "https://www.w3.org/ns/activitystreams",
+            ["id"] = $"{mallory.Iri}/activities/{Guid.NewGuid():N}", ["type"] = "Delete",
+            ["actor"] = new JsonObject { ["type"] = "Link", ["id"] = mallory.Iri, ["href"] = victim.Iri },
+            ["object"] = victim.Iri,
+        };
+        var key = await evil.Get<ActorKeyStore>().CurrentAsync(mallory.Actor.Id);
+        var signed = new ProofCreator(Camtree.Protocol.Signatures.Ed25519.BouncyCastleEd25519.Instance)
+            .CreateProof(forged, $"{mallory.Iri}#{key.Fragment}", key.PrivateSeed(), DateTimeOffset.UtcNow);
+        using var httpKey = new Camtree.Protocol.Signatures.SigningKey($"{mallory.Iri}#main-key", mallory.Actor.PrivateKeyPem);
+        using var client = new HttpClient(new Camtree.Protocol.Signatures.HttpSignatureHandler(TimeProvider.System) { InnerHandler = new SocketsHttpHandler() });
+        var outcome = await new Camtree.Protocol.Delivery.ActivitySender(client).SendAsync($"{reader.BaseUrl}/inbox", signed.ToJsonString(), httpKey, CancellationToken.None);
+
+        Assert.Equal(401, outcome.StatusCode);
+        Assert.Equal(FollowStates.Accepted, (await reader.Get<FollowStore>().FindFollowingAsync(librarian.Actor.Id, victim.Iri))?.State);
+    }
+
+    [Fact]
+    public async Task A_copy_cannot_claim_a_report_id_on_another_server_than_its_author_s()
+    {
+        await using var victimNode = await TestNode.StartAsync("victim");
+        await using var evil = await TestNode.StartAsync("evil");
+        await using var index = await TestNode.StartAsync("index");
+        var mallory = await evil.AddPractitionerAsync("mallory", "Mallory");
+        var indexer = await index.AddPractitionerAsync("indexer", "Indexer");
+        var squat = ActivityJsonOf(new JsonObject
+        {
+            ["id"] = $"{victimNode.BaseUrl}/reports/{Guid.NewGuid():N}", ["type"] = "Article", ["attributedTo"] = mallory.Iri,
+            ["name"] = "Squatting on the victim's report", ["to"] = "https://www.w3.org/ns/activitystreams#Public",
+        });
+        var key = await evil.Get<ActorKeyStore>().CurrentAsync(mallory.Actor.Id);
+        var signed = new ProofCreator(Camtree.Protocol.Signatures.Ed25519.BouncyCastleEd25519.Instance)
+            .CreateProof(squat, $"{mallory.Iri}#{key.Fragment}", key.PrivateSeed(), DateTimeOffset.UtcNow);
+        await using var mirror = await MirrorServer.StartAsync(new() { ["/squat"] = signed.ToJsonString() });
+
+        using var response = await indexer.Api.PostAsJsonAsync("/api/v1/library/copies", new { url = mirror.BaseUrl + "/squat" });
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not on its author's server", (await response.Content.ReadFromJsonAsync<JsonElement>()).Text("error"));
+        Assert.Null(await index.Get<ReportStore>().FindByIriAsync(squat["id"]!.GetValue<string>()));
+    }
+
+    private static JsonObject ActivityJsonOf(JsonObject body)
+    {
+        var document = new JsonObject { ["@context"] = Camtree.Protocol.JsonLd.CamtreeContext.DocumentContext() };
+        foreach (var (k, v) in body.ToList()) { body.Remove(k); document[k] = v; }
+        return document;
+    }
+
+    [Fact]
     public async Task A_copy_from_a_mirror_is_verified_against_its_author_or_kept_flagged()
     {
         await using var origin = await TestNode.StartAsync("origin");

@@ -34,7 +34,9 @@ public sealed class AnnounceHandler(
     {
         if (received.Activity.Object?.Iri is not { } iri) return "Announce without an object";
         var now = time.GetUtcNow();
-        if (await reports.FindByIriAsync(iri) is { DeletedAt: null } || await interactions.FindCommentAsync(iri) is { DeletedAt: null })
+        // Held already (an unverified copy from a mirror does not count: the share is a chance to read the original).
+        if (await reports.FindByIriAsync(iri) is { DeletedAt: null } held && (held.CopiedFrom is null || held.ProofVerified)
+            || await interactions.FindCommentAsync(iri) is { DeletedAt: null })
         {
             await interactions.AddAsync(InteractionKinds.Share, received.Activity.Id!, received.Actor, iri, now);
             return null;

@@ -6,7 +6,7 @@ namespace Camtree.Node.Federation.Handlers;
 /// The origin rule every handler applies: an actor speaks for objects on its own origin only (scheme, host,
 /// port). A <c>Create</c>, <c>Update</c> or <c>Delete</c> of an object elsewhere is not believed.
 /// </summary>
-internal static class Origin
+public static class Origin
 {
     public static bool Same(string? a, string? b) =>
         Uri.TryCreate(a, UriKind.Absolute, out var x) && Uri.TryCreate(b, UriKind.Absolute, out var y) && RemoteDocumentClient.SameOrigin(x, y);
