@@ -69,6 +69,9 @@ public sealed class InboxReceiver(
             // A proof of a kind this node does not implement (another cryptosuite) is not a bad proof: it is
             // set aside (FEP-8b32: ignore proofs you cannot use), and the HTTP signature must then stand alone.
             if (proof.Failure is ProofFailure.UnsupportedProofType or ProofFailure.UnsupportedCryptosuite) proof = null;
+            // The actor signed the request itself but its proof key cannot be found (an account just deleted answers
+            // 410): the HTTP signature stands alone, as it would without a proof.
+            else if (proof.Failure == ProofFailure.KeyNotFound && verification.KeyOwner == activity.Actor) proof = null;
             else if (!proof.IsValid)
                 return new InboxVerdict(StatusCodes.Status401Unauthorized, $"the activity's proof does not hold: {proof.Reason}");
             // The controller is compared with the actor exactly as the handlers will read it.
