@@ -11,14 +11,20 @@ namespace Camtree.Node.Federation;
 /// or when asked to refresh. Also resolves keys of this node's own actors without any HTTP.
 /// </summary>
 public sealed class ActorDirectory(
-    RemoteDocumentClient client, RemoteActorStore store, ActorStore localActors, ActorKeyStore localKeys, SigningKeys signingKeys, LocalUris uris)
+    RemoteDocumentClient client, RemoteActorStore store, ActorStore localActors, ActorKeyStore localKeys, SigningKeys signingKeys, LocalUris uris,
+    TimeProvider time)
     : IPublicKeyResolver, IProofKeyResolver
 {
+    /// <summary>Remote Multikeys read in the last <see cref="MultikeyCacheLifetime"/>, by key id (absent keys are not cached).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ResolvedMultikey Key, DateTimeOffset FetchedAt)> _multikeys = new();
+    private static readonly TimeSpan MultikeyCacheLifetime = TimeSpan.FromMinutes(10);
+    private const int MultikeyCacheSize = 10_000;
+
     /// <summary>
     /// The Ed25519 Multikey a proof names (FEP-521a): this node's own actors' keys from the store (retired ones
     /// included, so what they signed before a rotation still verifies); another server's from its actor document,
-    /// which must list the key under <c>assertionMethod</c> with itself as controller. Fetched each time for now
-    /// (signed as the instance actor), so <see cref="ResolvedMultikey.JustFetched"/> is always true for remote keys.
+    /// which must list the key under <c>assertionMethod</c> with itself as controller, kept for ten minutes in
+    /// memory (<c>refresh</c> bypasses that, and a key that fails to verify is fetched again once by the verifier).
     /// </summary>
     public async Task<ResolvedMultikey?> ResolveMultikeyAsync(string verificationMethodId, bool refresh, CancellationToken cancellationToken)
     {
@@ -29,10 +35,14 @@ public sealed class ActorDirectory(
             var key = (await localKeys.AllAsync(local.Id)).FirstOrDefault(k => $"{controllerIri}#{k.Fragment}" == verificationMethodId);
             return key is null ? null : new ResolvedMultikey(verificationMethodId, controllerIri, key.PublicKeyMultibase, JustFetched: true);
         }
+        if (!refresh && _multikeys.TryGetValue(verificationMethodId, out var cached) && time.GetUtcNow() - cached.FetchedAt < MultikeyCacheLifetime)
+            return cached.Key with { JustFetched = false };
         var document = await client.FetchObjectAsync(controllerIri, signingKeys.InstanceKey(), cancellationToken);
-        return Multikey.FromAssertionMethod(document.Raw, verificationMethodId) is { } multikey
-            ? new ResolvedMultikey(multikey.Id, multikey.Controller, multikey.PublicKeyMultibase, JustFetched: true, multikey.Expires)
-            : null;
+        if (Multikey.FromAssertionMethod(document.Raw, verificationMethodId) is not { } multikey) return null;
+        var resolved = new ResolvedMultikey(multikey.Id, multikey.Controller, multikey.PublicKeyMultibase, JustFetched: true, multikey.Expires);
+        if (_multikeys.Count >= MultikeyCacheSize) _multikeys.Clear();
+        _multikeys[verificationMethodId] = (resolved, time.GetUtcNow());
+        return resolved;
     }
 
     /// <summary>Looks up a handle with WebFinger and returns its actor, fetched and stored.</summary>
