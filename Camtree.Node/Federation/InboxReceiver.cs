@@ -56,27 +56,18 @@ public sealed class InboxReceiver(
 
         // An object integrity proof (FEP-8b32) by the activity's actor, when there is one, must hold: it says who
         // wrote the activity. Proofs naming someone else's key (a forwarder's own) are not looked at, and fetch nothing.
-        JsonObject document;
-        try { document = JsonNode.Parse(request.Body!.Value.Span, documentOptions: IncomingDocumentLimits.DocumentOptions)!.AsObject(); _ = document.Count; }
-        catch (Exception e) when (e is ArgumentException or JsonException or InvalidOperationException)
-        {
-            return new InboxVerdict(StatusCodes.Status400BadRequest, $"malformed JSON: {e.Message}");
-        }
+        // Only an activity with a proof is parsed a second time, into the mutable form the verifier reads.
         ProofVerification? proof = null;
-        if (NamesKeyOf(document["proof"], activity.Actor))
+        if (activity.Raw.TryGetProperty("proof", out _))
         {
-            proof = await proofs.VerifyProofAsync(document, cancellationToken: cancellationToken);
-            // A proof of a kind this node does not implement (another cryptosuite) is not a bad proof: it is
-            // set aside (FEP-8b32: ignore proofs you cannot use), and the HTTP signature must then stand alone.
-            if (proof.Failure is ProofFailure.UnsupportedProofType or ProofFailure.UnsupportedCryptosuite) proof = null;
-            // The actor signed the request itself but its proof key cannot be found (an account just deleted answers
-            // 410): the HTTP signature stands alone, as it would without a proof.
-            else if (proof.Failure == ProofFailure.KeyNotFound && verification.KeyOwner == activity.Actor) proof = null;
-            else if (!proof.IsValid)
-                return new InboxVerdict(StatusCodes.Status401Unauthorized, $"the activity's proof does not hold: {proof.Reason}");
-            // The controller is compared with the actor exactly as the handlers will read it.
-            else if (proof.Controller != activity.Actor)
-                return new InboxVerdict(StatusCodes.Status401Unauthorized, $"the activity's proof is by {proof.Controller}, not by its actor {activity.Actor}");
+            JsonObject document;
+            try { document = JsonNode.Parse(request.Body!.Value.Span, documentOptions: IncomingDocumentLimits.DocumentOptions)!.AsObject(); _ = document.Count; }
+            catch (Exception e) when (e is ArgumentException or JsonException or InvalidOperationException)
+            {
+                return new InboxVerdict(StatusCodes.Status400BadRequest, $"malformed JSON: {e.Message}");
+            }
+            if (NamesKeyOf(document["proof"], activity.Actor)) proof = await VerifyProofAsync(document, activity, verification, cancellationToken);
+            if (proof is { IsValid: false }) return new InboxVerdict(StatusCodes.Status401Unauthorized, proof.Reason);
         }
 
         // The actor, too, must be one this node federates with (a forwarder may be allowed while the author is not).
@@ -101,6 +92,23 @@ public sealed class InboxReceiver(
         });
         if (isNew) signal.Notify();
         return InboxVerdict.Accepted;
+    }
+
+    /// <summary>
+    /// Verifies the actor's proof: null when it is set aside (a kind this node does not implement, or, for a request
+    /// the actor signed itself, a key that cannot be found), else the result, whose reason says why it fails.
+    /// </summary>
+    private async Task<ProofVerification?> VerifyProofAsync(JsonObject document, IncomingObject activity, SignatureVerification signature, CancellationToken cancellationToken)
+    {
+        var proof = await proofs.VerifyProofAsync(document, cancellationToken: cancellationToken);
+        // FEP-8b32: ignore proofs you cannot use; the HTTP signature must then stand alone.
+        if (proof.Failure is ProofFailure.UnsupportedProofType or ProofFailure.UnsupportedCryptosuite) return null;
+        // The actor signed the request itself but its proof key cannot be found (an account just deleted answers 410).
+        if (proof.Failure == ProofFailure.KeyNotFound && signature.KeyOwner == activity.Actor) return null;
+        if (!proof.IsValid) return proof with { Reason = $"the activity's proof does not hold: {proof.Reason}" };
+        // The controller is compared with the actor exactly as the handlers will read it.
+        return proof.Controller == activity.Actor ? proof
+            : ProofVerification.Fail(ProofFailure.InvalidSignature, $"the activity's proof is by {proof.Controller}, not by its actor {activity.Actor}");
     }
 
     /// <summary>Whether a <c>proof</c> member (one proof or a set) names a key of the actor (<c>actor#…</c>).</summary>

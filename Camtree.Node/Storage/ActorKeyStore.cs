@@ -35,10 +35,12 @@ public sealed class ActorKeyStore(Database database, IEd25519 ed25519, TimeProvi
                ?? await RotateAsync(localActorId);
     }
 
-    /// <summary>Every key of the actor, current first, then retired ones newest first.</summary>
+    /// <summary>
+    /// Every key of the actor, current first, then retired ones newest first. Actors get their first key when they
+    /// are created (and at start for older ones), so this is one read.
+    /// </summary>
     public async Task<IReadOnlyList<ActorKey>> AllAsync(long localActorId)
     {
-        await CurrentAsync(localActorId);
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<ActorKey>(
             "SELECT * FROM local_actor_keys WHERE local_actor_id = @localActorId ORDER BY retired_at IS NOT NULL, id DESC", new { localActorId })).ToList();

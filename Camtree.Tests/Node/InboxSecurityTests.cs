@@ -60,11 +60,8 @@ public sealed class InboxSecurityTests : IAsyncLifetime
         },
     });
 
-    private static async Task<DeliveryOutcome> SendSignedAsync(string inbox, string json, SigningKey key, TimeProvider? time = null)
-    {
-        using var client = new HttpClient(new HttpSignatureHandler(time ?? TimeProvider.System) { InnerHandler = new SocketsHttpHandler() });
-        return await new ActivitySender(client).SendAsync(inbox, json, key, CancellationToken.None);
-    }
+    private static Task<DeliveryOutcome> SendSignedAsync(string inbox, string json, SigningKey key, TimeProvider? time = null) =>
+        SignedPost.SendAsync(inbox, json, key, time);
 
     private SigningKey AliceKey => new($"{_alice.Iri}#main-key", _alice.Actor.PrivateKeyPem);
 

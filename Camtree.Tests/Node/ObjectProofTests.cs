@@ -104,16 +104,14 @@ public sealed class ObjectProofTests
 
         // The relay forwards ana's signed Create as it received it; the HTTP signature is the relay's own.
         using var relayKey = new Camtree.Protocol.Signatures.SigningKey($"{forwarder.Iri}#main-key", forwarder.Actor.PrivateKeyPem);
-        using var client = new HttpClient(new Camtree.Protocol.Signatures.HttpSignatureHandler(TimeProvider.System) { InnerHandler = new SocketsHttpHandler() });
-        var sender = new Camtree.Protocol.Delivery.ActivitySender(client);
 
         var tampered = (JsonObject)create.DeepClone();
         tampered["object"]!["name"] = "Forwarded, and changed";
-        var refused = await sender.SendAsync($"{reader.BaseUrl}/inbox", tampered.ToJsonString(), relayKey, CancellationToken.None);
+        var refused = await SignedPost.SendAsync($"{reader.BaseUrl}/inbox", tampered.ToJsonString(), relayKey);
         Assert.Equal(401, refused.StatusCode);
         Assert.Contains("proof does not hold", refused.Error);
 
-        var accepted = await sender.SendAsync($"{reader.BaseUrl}/inbox", create.ToJsonString(), relayKey, CancellationToken.None);
+        var accepted = await SignedPost.SendAsync($"{reader.BaseUrl}/inbox", create.ToJsonString(), relayKey);
         Assert.Equal(202, accepted.StatusCode);
         var iri = create["object"]!["id"]!.GetValue<string>();
         var stored = await Eventually.GetAsync(() => reader.Get<ReportStore>().FindByIriAsync(iri), "the forwarded report");
@@ -138,9 +136,7 @@ public sealed class ObjectProofTests
                 ["proofPurpose"] = "assertionMethod", ["proofValue"] = "z3FXQ",
             },
         };
-        using var key = new Camtree.Protocol.Signatures.SigningKey($"{ana.Iri}#main-key", ana.Actor.PrivateKeyPem);
-        using var client = new HttpClient(new Camtree.Protocol.Signatures.HttpSignatureHandler(TimeProvider.System) { InnerHandler = new SocketsHttpHandler() });
-        var outcome = await new Camtree.Protocol.Delivery.ActivitySender(client).SendAsync($"{reader.BaseUrl}/inbox", activity.ToJsonString(), key, CancellationToken.None);
+        var outcome = await SignedPost.SendAsync($"{reader.BaseUrl}/inbox", activity.ToJsonString(), ana);
 
         Assert.Equal(202, outcome.StatusCode); // signed by its actor: the HTTP signature stands alone
         var entry = (await reader.Get<InboxStore>().FindAsync(activity["id"]!.GetValue<string>()))!;
@@ -173,9 +169,7 @@ public sealed class ObjectProofTests
         var key = await evil.Get<ActorKeyStore>().CurrentAsync(mallory.Actor.Id);
         var signed = new ProofCreator(Camtree.Protocol.Signatures.Ed25519.BouncyCastleEd25519.Instance)
             .CreateProof(forged, $"{mallory.Iri}#{key.Fragment}", key.PrivateSeed(), DateTimeOffset.UtcNow);
-        using var httpKey = new Camtree.Protocol.Signatures.SigningKey($"{mallory.Iri}#main-key", mallory.Actor.PrivateKeyPem);
-        using var client = new HttpClient(new Camtree.Protocol.Signatures.HttpSignatureHandler(TimeProvider.System) { InnerHandler = new SocketsHttpHandler() });
-        var outcome = await new Camtree.Protocol.Delivery.ActivitySender(client).SendAsync($"{reader.BaseUrl}/inbox", signed.ToJsonString(), httpKey, CancellationToken.None);
+        var outcome = await SignedPost.SendAsync($"{reader.BaseUrl}/inbox", signed.ToJsonString(), mallory);
 
         Assert.Equal(401, outcome.StatusCode);
         Assert.Equal(FollowStates.Accepted, (await reader.Get<FollowStore>().FindFollowingAsync(librarian.Actor.Id, victim.Iri))?.State);
