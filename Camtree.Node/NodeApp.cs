@@ -4,6 +4,7 @@ using Camtree.Node.Configuration;
 using Camtree.Node.Federation;
 using Camtree.Node.Library;
 using Camtree.Node.Library.Demo;
+using Camtree.Node.Security;
 using Camtree.Node.Storage;
 using Camtree.Node.Web;
 using Microsoft.Extensions.Options;
@@ -26,18 +27,25 @@ public static class NodeApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         services?.Invoke(builder.Services);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 2 * 1024 * 1024);
+        // No request body is larger than a federated document (inbox POSTs are the largest), plus room for API drafts.
+        var documentBytes = builder.Configuration.GetSection($"{NodeOptions.Section}:Limits").Get<LimitsOptions>()?.DocumentBytes ?? new LimitsOptions().DocumentBytes;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Math.Max(2 * 1024 * 1024, documentBytes + 64 * 1024));
 
         builder.Services
             .AddCamtreeStorage()
             .AddCamtreeFederation()
             .AddCamtreeLibrary()
             .AddCamtreeApi()
+            .AddCamtreeRateLimits(builder.Configuration.GetSection($"{NodeOptions.Section}:Limits").Get<LimitsOptions>() ?? new LimitsOptions())
             .AddSingleton<Pages>();
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
+        app.UseNegotiatedErrors();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
+        app.MapAssets();
         app.MapWellKnown();
         app.MapActors();
         app.MapInboxes();

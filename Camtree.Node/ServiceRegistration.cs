@@ -50,12 +50,14 @@ public static class ServiceRegistration
         services.AddSingleton<ObjectProofs>();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton(sp => FederationHttpClient(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LocalUris>(),
-            sp.GetRequiredService<IOptions<NodeOptions>>().Value.AllowPrivateNetworks));
+            sp.GetRequiredService<IOptions<NodeOptions>>().Value));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Federation.ToPolicy(sp.GetRequiredService<LocalUris>().Authority));
         services.AddSingleton(sp => new RemoteDocumentClient(sp.GetRequiredService<HttpClient>(), new RemoteFetchOptions
         {
             AllowHttp = sp.GetRequiredService<IOptions<NodeOptions>>().Value.AllowPrivateNetworks,
             Policy = sp.GetRequiredService<Protocol.Policy.FederationPolicy>(),
+            Timeout = sp.GetRequiredService<IOptions<NodeOptions>>().Value.Limits.FetchTimeout,
+            MaxBodyBytes = sp.GetRequiredService<IOptions<NodeOptions>>().Value.Limits.DocumentBytes,
         }));
         services.AddSingleton<ActorDirectory>();
         services.AddSingleton<IPublicKeyResolver>(sp => sp.GetRequiredService<ActorDirectory>());
@@ -64,7 +66,12 @@ public static class ServiceRegistration
             sp.GetRequiredService<Protocol.Signatures.Proofs.IProofKeyResolver>(), sp.GetRequiredService<Protocol.Signatures.Ed25519.IEd25519>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PublicKeyCache>();
         services.AddSingleton<HttpSignatureVerifier>();
-        services.AddSingleton<ActivitySender>();
+        services.AddSingleton(sp =>
+        {
+            var limits = sp.GetRequiredService<IOptions<NodeOptions>>().Value.Limits;
+            return new ActivitySender(sp.GetRequiredService<HttpClient>(),
+                new DeliveryOptions { Timeout = limits.DeliveryTimeout, MaxResponseBytes = limits.DeliveryResponseBytes });
+        });
         services.AddSingleton<InboxReceiver>();
         services.AddSingleton<Outbox>();
         services.AddSingleton(typeof(WorkSignal<>));
@@ -104,19 +111,33 @@ public static class ServiceRegistration
 
     /// <summary>
     /// The one HTTP client for talking to other servers: signs requests that carry a key, bounds redirects,
-    /// recycles connections so DNS changes are seen, refuses private addresses (SSRF), says who it is.
+    /// recycles connections so DNS changes are seen, refuses private addresses (SSRF), says who it is. It uses a
+    /// proxy only when <see cref="NodeOptions.OutboundProxy"/> names one (never the environment's), and then checks
+    /// each target's addresses itself, since the connection goes to the proxy.
     /// </summary>
-    private static HttpClient FederationHttpClient(TimeProvider time, LocalUris uris, bool allowPrivateNetworks)
+    internal static HttpClient FederationHttpClient(TimeProvider time, LocalUris uris, NodeOptions options)
     {
+        var proxy = string.IsNullOrWhiteSpace(options.OutboundProxy) ? null : new Uri(options.OutboundProxy, UriKind.Absolute);
         var transport = new SocketsHttpHandler
         {
-            ConnectCallback = AddressGuard.ConnectCallback(allowPrivateNetworks),
+            ConnectCallback = AddressGuard.ConnectCallback(options.AllowPrivateNetworks, proxy),
+            UseProxy = proxy is not null,
+            Proxy = proxy is null ? null : new System.Net.WebProxy(proxy),
             AllowAutoRedirect = false, // RemoteDocumentClient follows redirects itself, signing each hop; deliveries never follow them
             ConnectTimeout = TimeSpan.FromSeconds(10),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            // Bodies are read through BoundedContent, which bounds the decompressed size.
             AutomaticDecompression = System.Net.DecompressionMethods.All,
+            MaxResponseHeadersLength = 64, // KiB
         };
-        var client = new HttpClient(new HttpSignatureHandler(time) { InnerHandler = transport }) { Timeout = TimeSpan.FromSeconds(30) };
+        HttpMessageHandler inner = proxy is null ? transport : new TargetGuardHandler(options.AllowPrivateNetworks) { InnerHandler = transport };
+        var limits = options.Limits;
+        var client = new HttpClient(new HttpSignatureHandler(time) { InnerHandler = inner })
+        {
+            // Each caller bounds its own time (fetch, delivery); this is the backstop for the headers.
+            Timeout = TimeSpan.FromSeconds(Math.Max(limits.FetchTimeoutSeconds, limits.DeliveryTimeoutSeconds) + 5),
+            MaxResponseContentBufferSize = Math.Max(limits.DocumentBytes, limits.DeliveryResponseBytes),
+        };
         client.DefaultRequestHeaders.UserAgent.ParseAdd($"Camtree/{NodeApp.Version} (+{uris.Base}/)");
         return client;
     }

@@ -4,13 +4,14 @@ namespace Camtree.Node.Api;
 
 /// <summary>
 /// What a node's operator needs to see and do about federation, behind an operator token: the delivery queue
-/// by state, each receiving host's health, and retrying or dropping deliveries. The CLI offers the same.
+/// by state, each receiving host's health, and retrying or dropping deliveries; API tokens, and revoking them.
+/// The CLI offers the same.
 /// </summary>
 public static class AdminEndpoints
 {
     public static void MapAdmin(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/api/v1/admin").RequireAuthorization(policy => policy.RequireRole(BearerTokenAuthentication.OperatorRole));
+        var admin = app.MapGroup("/api/v1/admin").RequireRateLimiting(Security.RateLimits.ApiPolicy).RequireAuthorization(policy => policy.RequireRole(BearerTokenAuthentication.OperatorRole));
         admin.MapGet("/deliveries", async (DeliveryStore deliveries) => Results.Ok(new
         {
             states = await deliveries.CountByStateAsync(),
@@ -26,6 +27,15 @@ public static class AdminEndpoints
             selection.Id is null && string.IsNullOrWhiteSpace(selection.Host)
                 ? Results.BadRequest(new { error = "name a delivery id or a host" })
                 : Results.Ok(new { dropped = await deliveries.DropAsync(selection.Id, selection.Host) }));
+        MapTokens(admin);
+    }
+
+    /// <summary>Lists API tokens by public id, and revokes one.</summary>
+    private static void MapTokens(RouteGroupBuilder admin)
+    {
+        admin.MapGet("/tokens", async (TokenStore tokens) => Results.Ok(await tokens.ListAsync()));
+        admin.MapDelete("/tokens/{id}", async (string id, TokenStore tokens) =>
+            await tokens.RevokeAsync(id.Trim().ToLowerInvariant()) ? Results.NoContent() : Results.NotFound(new { error = $"no live token with id {id}" }));
     }
 
     /// <summary>Which deliveries: one by id, all to a host, or (retry only) every failed one when both are absent.</summary>

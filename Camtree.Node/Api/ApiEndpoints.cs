@@ -13,7 +13,7 @@ public static class ApiEndpoints
 {
     public static void MapApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1");
+        var api = app.MapGroup("/api/v1").RequireRateLimiting(Security.RateLimits.ApiPolicy);
         api.MapGet("/reports", ListReportsAsync);
 
         var mine = api.MapGroup("").RequireAuthorization();

@@ -16,7 +16,7 @@ public static class InteractionEndpoints
 
     public static void MapInteractions(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").RequireAuthorization();
+        var api = app.MapGroup("/api/v1").RequireRateLimiting(Security.RateLimits.ApiPolicy).RequireAuthorization();
         api.MapPost("/likes", (ObjectRequest request, ClaimsPrincipal user, ActorStore actors, InteractionService service, CancellationToken ct) =>
             ActAsync(user, actors, request.Object, actor => service.LikeAsync(actor, request.Object, ct)));
         api.MapDelete("/likes", (string @object, ClaimsPrincipal user, ActorStore actors, InteractionService service, CancellationToken ct) =>

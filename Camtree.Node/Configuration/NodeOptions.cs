@@ -37,6 +37,16 @@ public sealed class NodeOptions
     /// </summary>
     public bool AuthorizedFetch { get; set; }
 
+    /// <summary>
+    /// An HTTP proxy for every request to other servers (<c>http://host:port</c>); none when empty. The system's
+    /// <c>HTTP(S)_PROXY</c> variables are never used. With a proxy, the address guard checks the target's
+    /// addresses before the request leaves (the proxy is trusted not to resolve them differently).
+    /// </summary>
+    public string? OutboundProxy { get; set; }
+
+    /// <summary>The bounds on what peers and clients can make the node do (<c>Camtree:Limits:*</c>).</summary>
+    public LimitsOptions Limits { get; set; } = new();
+
     /// <summary>The SQLite file's full path.</summary>
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDirectory), "camtree.db");
 }

@@ -12,9 +12,18 @@ namespace Camtree.Node.Federation;
 /// </summary>
 public sealed class ActorDirectory(
     RemoteDocumentClient client, RemoteActorStore store, ActorStore localActors, ActorKeyStore localKeys, SigningKeys signingKeys, LocalUris uris,
-    TimeProvider time)
+    Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options, TimeProvider time)
     : IPublicKeyResolver, IProofKeyResolver
 {
+    /// <summary>
+    /// Keys whose fetch failed recently, by key id, with why: asked for again only after
+    /// <see cref="Configuration.LimitsOptions.KeyFetchFailureSeconds"/>, so that requests signed with a key that cannot be
+    /// fetched cost this node no outgoing request each (Mastodon keeps such failures too).
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTimeOffset Until, string Reason)> _failedKeys = new();
+    private const int FailedKeysSize = 10_000;
+    private readonly TimeSpan _failureLifetime = options.Value.Limits.KeyFetchFailureLifetime;
+
     /// <summary>Remote Multikeys read in the last <see cref="MultikeyCacheLifetime"/>, by key id (absent keys are not cached).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ResolvedMultikey Key, DateTimeOffset FetchedAt)> _multikeys = new();
     private static readonly TimeSpan MultikeyCacheLifetime = TimeSpan.FromMinutes(10);
@@ -37,7 +46,8 @@ public sealed class ActorDirectory(
         }
         if (!refresh && _multikeys.TryGetValue(verificationMethodId, out var cached) && time.GetUtcNow() - cached.FetchedAt < MultikeyCacheLifetime)
             return cached.Key with { JustFetched = false };
-        var document = await client.FetchObjectAsync(controllerIri, signingKeys.InstanceKey(), cancellationToken);
+        var document = await RememberingFailureAsync(verificationMethodId,
+            () => client.FetchObjectAsync(controllerIri, signingKeys.InstanceKey(), cancellationToken));
         if (Multikey.FromAssertionMethod(document.Raw, verificationMethodId) is not { } multikey) return null;
         var resolved = new ResolvedMultikey(multikey.Id, multikey.Controller, multikey.PublicKeyMultibase, JustFetched: true, multikey.Expires);
         if (_multikeys.Count >= MultikeyCacheSize) _multikeys.Clear();
@@ -58,7 +68,7 @@ public sealed class ActorDirectory(
         if (!refresh && await store.FindAsync(iri) is { } known) return known;
         var actor = await client.FetchActorAsync(iri, signingKeys.InstanceKey(), cancellationToken);
         if (actor.Id != iri) throw new RemoteFetchException($"{iri} answered with another actor ({actor.Id})");
-        await store.SaveAsync(actor);
+        await SaveAsync(actor);
         return (await store.FindAsync(iri))!;
     }
 
@@ -72,9 +82,41 @@ public sealed class ActorDirectory(
         }
         if (!refresh && await store.FindKeyAsync(keyId) is { } cached) return cached;
 
-        var fetched = await new ActorKeyFetcher(client, signingKeys.InstanceKey).FetchKeyAsync(keyId, cancellationToken);
-        if (fetched is not { } found) return null;
-        await store.SaveAsync(found.Owner);
+        var fetched = await RememberingFailureAsync(keyId,
+            async () => await new ActorKeyFetcher(client, signingKeys.InstanceKey).FetchKeyAsync(keyId, cancellationToken)
+                        ?? throw new RemoteFetchException($"key {keyId} is not published by its actor"));
+        var found = fetched;
+        await SaveAsync(found.Owner);
         return found.Key with { JustFetched = true };
+    }
+
+    /// <summary>
+    /// Stores a fetched actor, unless it is new and its server already has <see cref="Configuration.LimitsOptions.RemoteActorsPerHost"/>
+    /// actors here: one server minting actors without end must not fill this node's disk.
+    /// </summary>
+    private async Task SaveAsync(RemoteActor actor)
+    {
+        var cap = options.Value.Limits.RemoteActorsPerHost;
+        if (await store.FindAsync(actor.Id) is null && await store.CountOnOriginAsync(actor.Id) >= cap)
+            throw new RemoteFetchException($"{new Uri(actor.Id).Authority} already has {cap} actors stored here (Camtree:Limits:RemoteActorsPerHost)");
+        await store.SaveAsync(actor);
+    }
+
+    /// <summary>Runs a key fetch unless the same key failed recently; a failure is remembered (and thrown).</summary>
+    private async Task<T> RememberingFailureAsync<T>(string keyId, Func<Task<T>> fetch)
+    {
+        var now = time.GetUtcNow();
+        if (_failedKeys.TryGetValue(keyId, out var failed))
+        {
+            if (failed.Until > now) throw new RemoteFetchException($"{failed.Reason} (not tried again until {failed.Until:HH:mm:ss} UTC)");
+            _failedKeys.TryRemove(keyId, out _);
+        }
+        try { return await fetch(); }
+        catch (HttpRequestException e)
+        {
+            if (_failedKeys.Count >= FailedKeysSize) _failedKeys.Clear();
+            _failedKeys[keyId] = (now + _failureLifetime, e.Message);
+            throw;
+        }
     }
 }

@@ -48,8 +48,8 @@ public static class HttpExchange
         });
     }
 
-    /// <summary>A refusal with a JSON body that says why.</summary>
-    public static IResult Error(int status, string reason) => Results.Json(new { error = reason }, statusCode: status);
+    /// <summary>A refusal that says why: JSON for servers and API clients, a page for browsers.</summary>
+    public static IResult Error(int status, string reason) => Web.ErrorResponses.Error(status, reason);
 
     /// <summary>
     /// Reads a request into the framework-free form signatures are checked on: the raw request target as sent,

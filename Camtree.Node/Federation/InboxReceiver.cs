@@ -22,8 +22,11 @@ public sealed record InboxVerdict(int StatusCode, string? Error)
 /// </summary>
 public sealed class InboxReceiver(
     HttpSignatureVerifier verifier, ProofVerifier proofs, InboxStore inbox, HostHealthStore hosts, FederationPolicy policy,
-    WorkSignal<InboxWorker> signal, TimeProvider time, ILogger<InboxReceiver> logger)
+    IEnumerable<Handlers.IActivityHandler> handlers, WorkSignal<InboxWorker> signal, TimeProvider time, ILogger<InboxReceiver> logger)
 {
+    /// <summary>The activity types something here acts on; others are acknowledged and only their id is kept.</summary>
+    private readonly HashSet<string> _handled = handlers.Select(h => h.ActivityType).ToHashSet(StringComparer.Ordinal);
+
     public async Task<InboxVerdict> ReceiveAsync(HttpRequestParts request, CancellationToken cancellationToken)
     {
         // A sender outside the federation policy is refused before any of its keys is fetched.
@@ -80,6 +83,10 @@ public sealed class InboxReceiver(
             return new InboxVerdict(StatusCodes.Status401Unauthorized,
                 $"the request is signed by {verification.KeyOwner}, not by the activity's actor {activity.Actor}, and the activity carries no proof by its actor");
 
+        // An activity nothing here acts on (a Flag, a Move, an EmojiReact…) is acknowledged as Mastodon does, and only its
+        // id is kept (so a repeat is still recognised): a verified key alone must not buy a megabyte of storage.
+        var handled = _handled.Contains(activity.Type);
+        var now = time.GetUtcNow();
         var isNew = await inbox.RecordAsync(new InboxEntry
         {
             ActivityIri = activity.Id,
@@ -87,10 +94,11 @@ public sealed class InboxReceiver(
             ActorIri = activity.Actor,
             SignerKeyId = proof?.VerificationMethod ?? verification.KeyId!,
             ProofVerified = proof is { IsValid: true },
-            Json = System.Text.Encoding.UTF8.GetString(request.Body!.Value.Span),
-            ReceivedAt = time.GetUtcNow(),
+            Json = handled ? System.Text.Encoding.UTF8.GetString(request.Body!.Value.Span) : "",
+            ReceivedAt = now,
+            ProcessedAt = handled ? null : now,
         });
-        if (isNew) signal.Notify();
+        if (isNew && handled) signal.Notify();
         return InboxVerdict.Accepted;
     }
 

@@ -27,32 +27,33 @@ public sealed class DeliveryWorker(
     private readonly SemaphoreSlim _hostHealthLock = new(1, 1);
     private readonly SemaphoreSlim _slots = new(Parallelism, Parallelism);
 
+    /// <summary>The longest wait a receiving inbox's <c>Retry-After</c> can impose on one delivery.</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(6);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var running = new List<Task>();
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                long[] busyIds;
-                lock (_inFlight) busyIds = [.. _inFlight];
-                // Take a slot's worth of work at once and start each as a slot frees: querying per freed slot made
-                // the queue query the bottleneck of a large fan-out (measured).
-                var due = await deliveries.DueAsync(time.GetUtcNow(), Parallelism, PerHostInFlight, busyIds);
-                foreach (var delivery in due)
-                {
-                    await _slots.WaitAsync(stoppingToken);
-                    lock (_inFlight) _inFlight.Add(delivery.Id);
-                    running.Add(Task.Run(() => RunAsync(delivery, stoppingToken), CancellationToken.None));
-                }
-                running.RemoveAll(t => t.IsCompleted);
-                // Nothing new could start: wait for a slot to free, new work, or the next poll (retries coming due).
-                if (due.Count == 0) await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        await ResilientLoop.RunAsync(nameof(DeliveryWorker), token => PassAsync(running, token), logger, stoppingToken);
         // Deliveries in flight finish their bookkeeping (or are cut off and sent again after a restart).
         await Task.WhenAll(running);
+    }
+
+    private async Task PassAsync(List<Task> running, CancellationToken stoppingToken)
+    {
+        long[] busyIds;
+        lock (_inFlight) busyIds = [.. _inFlight];
+        // Take a slot's worth of work at once and start each as a slot frees: querying per freed slot made
+        // the queue query the bottleneck of a large fan-out (measured).
+        var due = await deliveries.DueAsync(time.GetUtcNow(), Parallelism, PerHostInFlight, busyIds);
+        foreach (var delivery in due)
+        {
+            await _slots.WaitAsync(stoppingToken);
+            lock (_inFlight) _inFlight.Add(delivery.Id);
+            running.Add(Task.Run(() => RunAsync(delivery, stoppingToken), CancellationToken.None));
+        }
+        running.RemoveAll(t => t.IsCompleted);
+        // Nothing new could start: wait for a slot to free, new work, or the next poll (retries coming due).
+        if (due.Count == 0) await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
     }
 
     private async Task RunAsync(DueDelivery delivery, CancellationToken cancellationToken)
@@ -63,8 +64,16 @@ public sealed class DeliveryWorker(
         {
             // Kept on the row and retried later like any failure, never picked again at once in a loop.
             logger.LogWarning(e, "Delivery {Id} of {Activity} to {Inbox} failed unexpectedly", delivery.Id, delivery.ActivityIri, delivery.InboxUrl);
-            await deliveries.MarkAttemptFailedAsync(delivery.Id, null, e.Message,
-                time.GetUtcNow() + RetrySchedule.NextDelay(delivery.Attempts + 1, Random.Shared.NextDouble()));
+            try
+            {
+                await deliveries.MarkAttemptFailedAsync(delivery.Id, null, e.Message,
+                    time.GetUtcNow() + RetrySchedule.NextDelay(delivery.Attempts + 1, Random.Shared.NextDouble()));
+            }
+            catch (Exception recording)
+            {
+                // The row stays as it was and is sent again (receivers dedupe by activity id); the worker goes on.
+                logger.LogError(recording, "Delivery {Id}: its failure could not be recorded", delivery.Id);
+            }
         }
         finally
         {
@@ -96,6 +105,9 @@ public sealed class DeliveryWorker(
             return;
         }
         var delay = outcome.Permanent ? null : RetrySchedule.NextDelay(delivery.Attempts + 1, Random.Shared.NextDouble());
+        // An inbox that asks for a pause (429 or 503 with Retry-After) gets it, within bounds.
+        if (delay is { } scheduled && outcome.RetryAfter is { } asked)
+            delay = TimeSpan.FromTicks(Math.Max(scheduled.Ticks, Math.Min(asked.Ticks, MaxRetryAfter.Ticks)));
         logger.LogInformation("Delivery of {Activity} to {Inbox} failed ({Error}); {Next}", delivery.ActivityIri, delivery.InboxUrl,
             outcome.Error, delay is null ? "giving up" : $"retrying in {delay}");
         await deliveries.MarkAttemptFailedAsync(delivery.Id, outcome.StatusCode, outcome.Error, time.GetUtcNow() + delay);

@@ -1,46 +1,59 @@
+using Camtree.Node.Configuration;
 using Camtree.Node.Federation.Handlers;
 using Camtree.Node.Storage;
 using Camtree.Protocol.JsonLd;
+using Microsoft.Extensions.Options;
 
 namespace Camtree.Node.Jobs;
 
 /// <summary>
-/// Applies recorded inbox activities, oldest first, each through the handler of its type. A failure is stored
-/// on the row and tried again later (up to <see cref="InboxStore.MaxAttempts"/> times, hours apart, so a peer's brief
-/// outage does not lose a Follow), and nothing received is lost to a crash.
+/// Applies recorded inbox activities, oldest first, each through the handler of its type. A failure (an exception,
+/// or taking longer than <see cref="LimitsOptions.InboxHandlerTimeoutSeconds"/>) is stored on the row with its reason
+/// and tried again later, <see cref="InboxStore.RetryDelays"/> apart (so a peer's brief outage does not lose a
+/// Follow), until the activity is given up after <see cref="InboxStore.MaxAttempts"/> attempts. Nothing received is
+/// lost to a crash, and nothing an activity does can stop the worker (<see cref="ResilientLoop"/>).
 /// </summary>
 public sealed class InboxWorker(
-    InboxStore inbox, IEnumerable<IActivityHandler> handlers, WorkSignal<InboxWorker> signal, TimeProvider time, ILogger<InboxWorker> logger)
+    InboxStore inbox, IEnumerable<IActivityHandler> handlers, WorkSignal<InboxWorker> signal, IOptions<NodeOptions> options,
+    TimeProvider time, ILogger<InboxWorker> logger)
     : BackgroundService
 {
     private readonly Dictionary<string, IActivityHandler> _handlers = handlers.ToDictionary(h => h.ActivityType);
+    private readonly TimeSpan _handlerTimeout = options.Value.Limits.InboxHandlerTimeout;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        ResilientLoop.RunAsync(nameof(InboxWorker), PassAsync, logger, stoppingToken);
+
+    private async Task PassAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var batch = await inbox.NextUnprocessedAsync(time.GetUtcNow(), 50);
-            foreach (var entry in batch) await ProcessAsync(entry, stoppingToken);
-            if (batch.Count == 0) await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
-        }
+        var batch = await inbox.NextUnprocessedAsync(time.GetUtcNow(), 50);
+        foreach (var entry in batch) await ProcessAsync(entry, stoppingToken);
+        if (batch.Count == 0) await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
     }
 
-    private async Task ProcessAsync(InboxEntry entry, CancellationToken cancellationToken)
+    private async Task ProcessAsync(InboxEntry entry, CancellationToken stoppingToken)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(_handlerTimeout);
+        string? note;
         try
         {
             var activity = IncomingObject.Parse(System.Text.Encoding.UTF8.GetBytes(entry.Json));
-            string? note = _handlers.TryGetValue(entry.ActivityType, out var handler)
-                ? await handler.HandleAsync(new ReceivedActivity(entry, activity), cancellationToken)
+            note = _handlers.TryGetValue(entry.ActivityType, out var handler)
+                ? await handler.HandleAsync(new ReceivedActivity(entry, activity), timeout.Token)
                 : $"no handler for {entry.ActivityType}";
-            if (note is not null) logger.LogInformation("Inbox {Activity} from {Actor} ignored: {Note}", entry.ActivityIri, entry.ActorIri, note);
-            await inbox.MarkProcessedAsync(entry.Id, time.GetUtcNow());
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
-            // Kept on the row for the operator and retried; one bad activity must not stop the others.
-            logger.LogWarning(e, "Inbox {Activity} from {Actor} failed", entry.ActivityIri, entry.ActorIri);
-            await inbox.MarkFailedAsync(entry, e.Message, time.GetUtcNow());
+            var reason = e is OperationCanceledException ? $"timed out after {_handlerTimeout.TotalSeconds:0} s" : e.Message;
+            // Recording the failure can itself fail (the database is locked or full): that leaves this method, the
+            // loop logs it and goes on, and the row, still unmarked, is tried again.
+            var retryAt = await inbox.MarkFailedAsync(entry, reason, time.GetUtcNow());
+            logger.LogWarning(e, "Inbox {Activity} from {Actor} failed ({Reason}); {Next}", entry.ActivityIri, entry.ActorIri, reason,
+                retryAt is { } at ? $"trying again at {at:O}" : "given up");
+            return;
         }
+        if (note is not null) logger.LogInformation("Inbox {Activity} from {Actor} ignored: {Note}", entry.ActivityIri, entry.ActorIri, note);
+        await inbox.MarkProcessedAsync(entry.Id, time.GetUtcNow());
     }
 }

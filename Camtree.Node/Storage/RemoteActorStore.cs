@@ -38,9 +38,11 @@ public sealed class RemoteActorStore(Database database, TimeProvider time)
         await connection.ExecuteAsync("DELETE FROM remote_keys WHERE owner_iri = @Id", new { actor.Id }, transaction);
         foreach (var key in actor.PublicKeys)
         {
+            // A stored key never changes owner: a key id already held for another actor is left as it is.
             await connection.ExecuteAsync("""
                 INSERT INTO remote_keys (key_id, owner_iri, public_key_pem, fetched_at) VALUES (@KeyId, @Owner, @PublicKeyPem, @now)
-                ON CONFLICT (key_id) DO UPDATE SET owner_iri = excluded.owner_iri, public_key_pem = excluded.public_key_pem, fetched_at = excluded.fetched_at
+                ON CONFLICT (key_id) DO UPDATE SET public_key_pem = excluded.public_key_pem, fetched_at = excluded.fetched_at
+                WHERE remote_keys.owner_iri = excluded.owner_iri
                 """, new { key.KeyId, key.Owner, key.PublicKeyPem, now }, transaction);
         }
         return 0;
@@ -51,6 +53,16 @@ public sealed class RemoteActorStore(Database database, TimeProvider time)
         await using var connection = await database.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<StoredRemoteActor>(
             "SELECT * FROM remote_actors WHERE iri = @iri", new { iri });
+    }
+
+    /// <summary>How many actors of the IRI's origin (scheme, host, port) are stored.</summary>
+    public async Task<int> CountOnOriginAsync(string iri)
+    {
+        var origin = new Uri(iri).GetLeftPart(UriPartial.Authority);
+        await using var connection = await database.OpenAsync();
+        // A range on the primary key: every IRI that starts with "origin/" ('0' is the character after '/').
+        return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM remote_actors WHERE iri >= @from AND iri < @to",
+            new { from = origin + "/", to = origin + "0" });
     }
 
     public async Task<ResolvedPublicKey?> FindKeyAsync(string keyId)

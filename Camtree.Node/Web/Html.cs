@@ -16,18 +16,7 @@ public static class Html
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{E(title)}} · {{E(nodeName)}}</title>
-        <style>
-          body { font: 16px/1.55 system-ui, sans-serif; margin: 0; color: #1d2327; background: #fafaf7; }
-          header { background: #123d5a; color: #fff; padding: .8rem 1.5rem; }
-          header a { color: #fff; text-decoration: none; font-weight: 600; }
-          main { max-width: 52rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
-          article.card { background: #fff; border: 1px solid #e2e2dc; border-radius: 6px; padding: .8rem 1rem; margin: .8rem 0; }
-          .meta { color: #5a6470; font-size: .9rem; }
-          .tag { display: inline-block; background: #e8f0f5; border-radius: 3px; padding: 0 .4rem; margin-right: .3rem; font-size: .85rem; }
-          .origin { background: #fff4d6; }
-          dl.research { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
-          dl.research dt { font-weight: 600; }
-        </style>
+        <link rel="stylesheet" href="/assets/camtree.css">
         </head>
         <body>
         <header><a href="/">{{E(nodeName)}}</a> · <span>Camtree practitioner research library</span></header>

@@ -28,7 +28,8 @@ public sealed record RemoteActor(
 
     /// <summary>
     /// Reads an actor document. Returns null when it is not an actor or has no inbox.
-    /// Keys are kept only when their <c>owner</c> is this actor: a document cannot vouch for another actor's key.
+    /// Keys are kept only when their <c>owner</c> is this actor and their <c>id</c> is on the actor's own origin: a
+    /// document cannot vouch for another actor's key, nor claim a key id that another server mints.
     /// </summary>
     public static RemoteActor? FromDocument(IncomingObject document)
     {
@@ -50,7 +51,7 @@ public sealed record RemoteActor(
                 var keyId = Iri(key, "id");
                 var owner = Iri(key, "owner") ?? document.Id;
                 var pem = key.TryGetProperty("publicKeyPem", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
-                if (keyId is not null && pem is not null && owner == document.Id)
+                if (keyId is not null && pem is not null && owner == document.Id && RemoteDocumentClient.SameOrigin(keyId, document.Id))
                     keys.Add(new ResolvedPublicKey(keyId, owner, pem));
             }
         }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Camtree.Protocol.Http;
 using Camtree.Protocol.JsonLd;
 using Camtree.Protocol.Signatures;
 using Camtree.Protocol.Vocabulary;
@@ -18,8 +19,10 @@ public sealed record RemoteFetchOptions
     public int MaxRedirects { get; init; } = 3;
     /// <summary>Whom the node federates with: hosts outside it are never fetched from.</summary>
     public Policy.FederationPolicy Policy { get; init; } = Camtree.Protocol.Policy.FederationPolicy.Open;
-    /// <summary>How long one fetch may take.</summary>
+    /// <summary>How long one fetch may take, reading the body included.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>The largest body read (after decompression); a longer one fails the fetch.</summary>
+    public int MaxBodyBytes { get; init; } = IncomingDocumentLimits.MaxBodyBytes;
 }
 
 /// <summary>
@@ -112,13 +115,13 @@ public sealed class RemoteDocumentClient(HttpClient http, RemoteFetchOptions opt
                 throw new RemoteFetchException($"{uri} is gone (410)", gone: true);
             if (!response.IsSuccessStatusCode)
                 throw new RemoteFetchException($"{uri} answered {(int)response.StatusCode}");
-            if (response.Content.Headers.ContentLength > IncomingDocumentLimits.MaxBodyBytes)
-                throw new RemoteFetchException($"{uri}: response larger than {IncomingDocumentLimits.MaxBodyBytes} bytes");
-            var body = await ReadBoundedAsync(response.Content, timeout.Token)
-                ?? throw new RemoteFetchException($"{uri}: response larger than {IncomingDocumentLimits.MaxBodyBytes} bytes");
+            var body = await BoundedContent.ReadAsync(response.Content, options.MaxBodyBytes, timeout.Token)
+                ?? throw new RemoteFetchException($"{uri}: response larger than {options.MaxBodyBytes} bytes");
             return (body, uri);
         }
         catch (HttpRequestException e) when (e is not RemoteFetchException) { throw new RemoteFetchException($"{uri}: {e.Message}"); }
+        // A connection cut mid-body, or a body that does not decompress.
+        catch (Exception e) when (e is IOException or InvalidDataException) { throw new RemoteFetchException($"{uri}: reading the response failed: {e.Message}"); }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new RemoteFetchException($"{uri}: timed out after {options.Timeout.TotalSeconds:0} s");
@@ -150,19 +153,9 @@ public sealed class RemoteDocumentClient(HttpClient http, RemoteFetchOptions opt
         }
     }
 
-    private static async Task<byte[]?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > IncomingDocumentLimits.MaxBodyBytes) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
+    /// <summary>Both are absolute IRIs with the same origin (RFC 6454: scheme, host and port).</summary>
+    public static bool SameOrigin(string? a, string? b) =>
+        Uri.TryCreate(a, UriKind.Absolute, out var x) && Uri.TryCreate(b, UriKind.Absolute, out var y) && SameOrigin(x, y);
 
     /// <summary>Scheme, host and port equal (RFC 6454 origin).</summary>
     public static bool SameOrigin(Uri a, Uri b) =>

@@ -8,6 +8,5 @@ namespace Camtree.Node.Federation.Handlers;
 /// </summary>
 public static class Origin
 {
-    public static bool Same(string? a, string? b) =>
-        Uri.TryCreate(a, UriKind.Absolute, out var x) && Uri.TryCreate(b, UriKind.Absolute, out var y) && RemoteDocumentClient.SameOrigin(x, y);
+    public static bool Same(string? a, string? b) => RemoteDocumentClient.SameOrigin(a, b);
 }

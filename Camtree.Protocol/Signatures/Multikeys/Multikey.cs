@@ -57,14 +57,15 @@ public sealed record Multikey(string Id, string Controller, string PublicKeyMult
     /// <summary>
     /// Finds the key <paramref name="keyId"/> among the <c>assertionMethod</c> keys of a controller document (an
     /// actor), the second step of FEP-521a key resolution. Only an embedded Multikey whose <c>controller</c> is the
-    /// document's own <c>id</c> counts: a key listed by one actor but controlled by another proves nothing.
+    /// document's own <c>id</c>, and whose own <c>id</c> is on that document's origin, counts: a key listed by one actor
+    /// but controlled by another, or named after another server, proves nothing.
     /// </summary>
     public static Multikey? FromAssertionMethod(JsonElement controllerDocument, string keyId)
     {
         if (controllerDocument.ValueKind != JsonValueKind.Object || Text(controllerDocument, "id") is not { } owner
             || !controllerDocument.TryGetProperty("assertionMethod", out var methods)) return null;
         var candidates = methods.ValueKind == JsonValueKind.Array ? methods.EnumerateArray().ToList() : [methods];
-        return candidates.Select(FromJson).FirstOrDefault(k => k is not null && k.Id == keyId && k.Controller == owner);
+        return candidates.Select(FromJson).FirstOrDefault(k => k is not null && k.Id == keyId && k.Controller == owner && Discovery.RemoteDocumentClient.SameOrigin(k.Id, owner));
     }
 
     private static bool HasType(JsonElement json) =>

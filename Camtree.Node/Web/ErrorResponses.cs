@@ -1,0 +1,62 @@
+using Camtree.Node.Configuration;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace Camtree.Node.Web;
+
+/// <summary>
+/// Errors in the form the client reads: an HTML page for a browser (it asks for <c>text/html</c>), JSON
+/// <c>{"error": "…"}</c> for everyone else (API clients, other servers). The reason is always given.
+/// </summary>
+public static class ErrorResponses
+{
+    /// <summary>True when the client is a browser: it accepts HTML and asks for neither JSON nor ActivityPub.</summary>
+    public static bool WantsHtml(HttpRequest request)
+    {
+        var accept = request.Headers.Accept.ToString();
+        return accept.Contains("text/html", StringComparison.OrdinalIgnoreCase)
+               && !accept.Contains("json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A refusal that says why, as a page or as JSON, chosen when it is written.</summary>
+    public static IResult Error(int status, string reason) => new NegotiatedError(status, reason);
+
+    /// <summary>Bodiless errors (no such route, wrong method) and unhandled exceptions get the same treatment.</summary>
+    public static IApplicationBuilder UseNegotiatedErrors(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = context =>
+            {
+                // The exception is logged by the middleware; its text is not for the client.
+                var error = new NegotiatedError(StatusCodes.Status500InternalServerError, "something went wrong on this node; the operator can read why in its log");
+                return error.ExecuteAsync(context);
+            },
+        });
+        app.UseStatusCodePages(context =>
+        {
+            var status = context.HttpContext.Response.StatusCode;
+            var reason = status switch
+            {
+                404 => "there is nothing at this address",
+                405 => $"{context.HttpContext.Request.Method} is not allowed here",
+                415 => "this content type is not accepted here",
+                _ => $"the request failed ({status})",
+            };
+            return new NegotiatedError(status, reason).ExecuteAsync(context.HttpContext);
+        });
+        return app;
+    }
+
+    private sealed class NegotiatedError(int status, string reason) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            if (!WantsHtml(context.Request)) return Results.Json(new { error = reason }, statusCode: status).ExecuteAsync(context);
+            var nodeName = context.RequestServices.GetRequiredService<IOptions<NodeOptions>>().Value.NodeName;
+            var title = status switch { 404 => "Not found", 410 => "Gone", 429 => "Too many requests", >= 500 => "Something went wrong", _ => "The request could not be done" };
+            return Html.Page(nodeName, title, $"<h1>{Html.E(title)}</h1><p>{Html.E(reason)}.</p><p><a href=\"/\">Back to the library</a></p>",
+                statusCode: status).ExecuteAsync(context);
+        }
+    }
+}
