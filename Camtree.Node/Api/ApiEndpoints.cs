@@ -35,8 +35,18 @@ public static class ApiEndpoints
             DecideAsync(request, approve: false, user, actors, service, ct));
     }
 
-    private static async Task<IResult> ListReportsAsync(string? origin, ReportStore reports)
+    /// <summary>The largest page of <c>GET /api/v1/reports</c>.</summary>
+    public const int MaxPage = 100;
+
+    /// <summary>
+    /// A page of the library, newest first (<c>limit</c> up to <see cref="MaxPage"/>, 50 by default); the next page is
+    /// linked in a <c>Link: &lt;…&gt;; rel="next"</c> header, as Mastodon's API pages.
+    /// </summary>
+    private static async Task<IResult> ListReportsAsync(string? origin, int? limit, string? before, HttpContext context, ReportStore reports)
     {
+        if (limit is < 1 or > MaxPage) return Results.BadRequest(new { error = $"limit is from 1 to {MaxPage}" });
+        if (before is not null && !LibraryCursor.TryParse(before, out _)) return Results.BadRequest(new { error = "before is a cursor from a Link header" });
+        LibraryCursor.TryParse(before, out var cursor);
         var which = origin switch
         {
             "local" => ReportOrigin.Local,
@@ -45,8 +55,14 @@ public static class ApiEndpoints
             _ => (ReportOrigin?)null,
         };
         if (which is null) return Results.BadRequest(new { error = "origin is local, federated or all" });
-        var rows = await reports.ListAsync(which.Value, limit: 200);
-        return Results.Ok(rows.Select(r => new
+        var size = limit ?? 50;
+        var rows = await reports.ListAsync(which.Value, limit: size + 1, before: cursor);
+        if (rows.Count > size)
+        {
+            var next = $"/api/v1/reports?origin={which.Value.ToString().ToLowerInvariant()}&limit={size}&before={LibraryCursor.After(rows[size - 1])}";
+            context.Response.Headers.Link = $"<{next}>; rel=\"next\"";
+        }
+        return Results.Ok(rows.Take(size).Select(r => new
         {
             r.Id, r.Iri, r.Url, r.Title, r.AuthorIri, r.AuthorName, r.Language, r.Methodology, r.EducationalLevel, r.SubjectArea,
             r.Country, r.Findings, themes = r.ThemeList, r.PublishedAt, local = r.IsLocal, r.VerifiedKeyId, r.ProofVerified, r.CopiedFrom,
@@ -56,7 +72,7 @@ public static class ApiEndpoints
     private static async Task<IResult> PublishAsync(ReportDraft? draft, ClaimsPrincipal user, ActorStore actors, ReportService service)
     {
         if (draft is null) return Results.BadRequest(new { error = "a JSON report draft is required" });
-        if (draft.Validate() is { Count: > 0 } errors) return Results.ValidationProblem(errors);
+        if (service.Validate(draft) is { Count: > 0 } errors) return Results.ValidationProblem(errors);
         var author = await actors.FindAsync(BearerTokenAuthentication.ActorId(user));
         if (author is null) return Results.NotFound();
         var report = await service.PublishAsync(author, draft);
@@ -66,7 +82,7 @@ public static class ApiEndpoints
     private static async Task<IResult> EditAsync(string slug, ReportDraft? draft, ClaimsPrincipal user, ActorStore actors, ReportStore reports, ReportService service)
     {
         if (draft is null) return Results.BadRequest(new { error = "a JSON report draft is required" });
-        if (draft.Validate() is { Count: > 0 } errors) return Results.ValidationProblem(errors);
+        if (service.Validate(draft) is { Count: > 0 } errors) return Results.ValidationProblem(errors);
         if (await OwnReportAsync(slug, user, actors, reports) is not ({ } author, { } report) ) return Results.NotFound(new { error = "no report of yours with that id" });
         var updated = await service.EditAsync(author, report, draft);
         return Results.Ok(new { updated.Id, updated.Iri, updated.Url, updated.Title, updated.UpdatedAt });

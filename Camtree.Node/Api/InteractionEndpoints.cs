@@ -16,6 +16,10 @@ public static class InteractionEndpoints
 
     public static void MapInteractions(this IEndpointRouteBuilder app)
     {
+        // The comments on a report are public, as the report's page shows them.
+        app.MapGroup("/api/v1").RequireRateLimiting(Security.RateLimits.ApiPolicy).MapGet("/comments", async (string report, InteractionStore interactions) =>
+            Results.Ok((await interactions.CommentsOnAsync(report)).Select(c => new { c.Iri, c.InReplyTo, c.AuthorIri, c.AuthorName, content = c.ContentHtml, c.PublishedAt })));
+
         var api = app.MapGroup("/api/v1").RequireRateLimiting(Security.RateLimits.ApiPolicy).RequireAuthorization();
         api.MapPost("/likes", (ObjectRequest request, ClaimsPrincipal user, ActorStore actors, InteractionService service, CancellationToken ct) =>
             ActAsync(user, actors, request.Object, actor => service.LikeAsync(actor, request.Object, ct)));
@@ -26,8 +30,6 @@ public static class InteractionEndpoints
         api.MapDelete("/shares", (string @object, ClaimsPrincipal user, ActorStore actors, InteractionService service, CancellationToken ct) =>
             ActAsync(user, actors, @object, actor => service.UndoAsync(actor, InteractionKinds.Share, @object, ct)));
         api.MapPost("/replies", ReplyAsync);
-        api.MapGet("/comments", async (string report, InteractionStore interactions) =>
-            Results.Ok((await interactions.CommentsOnAsync(report)).Select(c => new { c.Iri, c.InReplyTo, c.AuthorIri, c.AuthorName, content = c.ContentHtml, c.PublishedAt })));
         api.MapGet("/mentions", async (ClaimsPrincipal user, InteractionStore interactions) =>
             Results.Ok((await interactions.MentionsOfAsync(BearerTokenAuthentication.ActorId(user)))
                 .Select(m => new { note = m.NoteIri, author = m.AuthorIri, content = m.ContentHtml, m.ReceivedAt })));

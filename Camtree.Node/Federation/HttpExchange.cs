@@ -36,13 +36,15 @@ public static class HttpExchange
         if (page is null)
             return HttpExchange.ActivityPub(new OrderedCollection { Id = iri, TotalItems = members.Count, First = iri + "?page=1" });
         if (!int.TryParse(page, out var number) || number < 1) return HttpExchange.Error(400, "page is a number from 1");
-        var items = members.Skip((number - 1) * CollectionPageSize).Take(CollectionPageSize).Cast<object>().ToList();
+        // In 64 bits: page 2147483647 must be an empty page past the end, not wrap round to the first.
+        var skip = (long)(number - 1) * CollectionPageSize;
+        var items = skip >= members.Count ? [] : members.Skip((int)skip).Take(CollectionPageSize).Cast<object>().ToList();
         return HttpExchange.ActivityPub(new OrderedCollectionPage
         {
             Id = $"{iri}?page={number}",
             PartOf = iri,
             TotalItems = members.Count,
-            Next = number * CollectionPageSize < members.Count ? $"{iri}?page={number + 1}" : null,
+            Next = (long)number * CollectionPageSize < members.Count ? $"{iri}?page={number + 1}" : null,
             Prev = number > 1 ? $"{iri}?page={number - 1}" : null,
             OrderedItems = items,
         });

@@ -13,7 +13,8 @@ namespace Camtree.Node.Library;
 /// </summary>
 public sealed class InteractionService(
     InteractionStore interactions, ReportStore reports, FollowStore follows, ActorDirectory directory, RemoteDocumentClient remote,
-    SigningKeys keys, Outbox outbox, DocumentBuilder documents, LocalUris uris, TimeProvider time)
+    SigningKeys keys, Outbox outbox, DocumentBuilder documents, LocalUris uris,
+    Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options, TimeProvider time)
 {
     /// <summary>The object acted on, and who wrote it (null when it was written here).</summary>
     private sealed record Target(string Iri, string AuthorIri, StoredRemoteActor? RemoteAuthor, string? ReportIri);
@@ -69,7 +70,8 @@ public sealed class InteractionService(
     /// <summary>Replies to a report or a comment with a Note (Markdown), shown under the report it belongs to.</summary>
     public async Task<CommentRow> ReplyAsync(LocalActor actor, string inReplyTo, string markdown, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(markdown) || markdown.Length > 20_000) throw new ArgumentException("a reply is 1 to 20,000 characters");
+        var max = options.Value.Limits.Report.CommentChars;
+        if (string.IsNullOrWhiteSpace(markdown) || markdown.Length > max) throw new ArgumentException($"a reply is 1 to {max:N0} characters");
         var target = await ResolveAsync(inReplyTo, cancellationToken);
         var now = time.GetUtcNow();
         var comment = new CommentRow

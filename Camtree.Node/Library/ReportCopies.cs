@@ -19,7 +19,8 @@ public sealed record CopyResult(string Iri, bool Verified, bool Stored, string? 
 /// had no copy of it.
 /// </summary>
 public sealed class ReportCopies(
-    RemoteDocumentClient remote, ProofVerifier proofs, ReportStore reports, ActorDirectory directory, SigningKeys keys, TimeProvider time)
+    RemoteDocumentClient remote, ProofVerifier proofs, ReportStore reports, ActorDirectory directory, SigningKeys keys,
+    Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options, TimeProvider time)
 {
     public async Task<CopyResult> TakeCopyAsync(string url, CancellationToken cancellationToken)
     {
@@ -36,7 +37,7 @@ public sealed class ReportCopies(
         var verified = verification.IsValid && verification.Controller == view.AttributedTo;
         var author = await directory.GetAsync(view.AttributedTo, refresh: false, cancellationToken);
         var now = time.GetUtcNow();
-        var report = RemoteReports.FromArticle(view, author, verified ? verification.VerificationMethod : null, now, proofVerified: verified) with
+        var report = RemoteReports.FromArticle(view, author, verified ? verification.VerificationMethod : null, now, options.Value.Limits.Report, proofVerified: verified) with
         {
             CopiedFrom = new Uri(url).GetLeftPart(UriPartial.Authority) == new Uri(view.Id).GetLeftPart(UriPartial.Authority) ? null : url,
         };

@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using Camtree.Protocol.Vocabulary;
 
 namespace Camtree.Node.Library;
 
@@ -28,23 +28,41 @@ public sealed record ReportDraft
     /// <summary>When it was published; now when absent (the demo seed sets it).</summary>
     public DateTimeOffset? Published { get; init; }
 
-    /// <summary>What is wrong with the draft, as field → messages; empty when it can be published.</summary>
-    public Dictionary<string, string[]> Validate()
+    /// <summary>
+    /// What is wrong with the draft, as field → messages; empty when it can be published. The sizes are those of
+    /// <paramref name="limits"/>, the same a report received from another node is cut to.
+    /// </summary>
+    public Dictionary<string, string[]> Validate(ReportLimits? limits = null)
     {
+        limits ??= new ReportLimits();
         var errors = new Dictionary<string, string[]>();
+        void Check(string field, string? value, int max, string what)
+        {
+            if (value is not null && value.Length > max) errors[field] = [$"{what} is at most {max:N0} characters (this one has {value.Length:N0})"];
+        }
         if (string.IsNullOrWhiteSpace(Title)) errors["title"] = ["a report needs a title"];
-        else if (Title.Length > 300) errors["title"] = ["a title is at most 300 characters"];
+        else Check("title", Title, limits.TitleChars, "a title");
         if (string.IsNullOrWhiteSpace(Language) || Language.Length > 35 || !Language.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
             errors["language"] = ["a BCP 47 language tag such as en, es or pt-BR"];
         if (string.IsNullOrWhiteSpace(Findings) && string.IsNullOrWhiteSpace(Body))
             errors["findings"] = ["a report needs its findings or a body"];
-        if (Body.Length > 200_000) errors["body"] = ["the body is at most 200,000 characters"];
+        Check("researchContext", ResearchContext, limits.AbstractPartChars, "the context");
+        Check("aims", Aims, limits.AbstractPartChars, "the aims");
+        Check("methods", Methods, limits.AbstractPartChars, "the methods");
+        Check("findings", Findings, limits.AbstractPartChars, "the findings");
+        Check("body", Body, limits.BodyChars, "the body");
+        Check("methodology", Methodology, limits.MetadataChars, "the methodology");
+        Check("educationalLevel", EducationalLevel, limits.MetadataChars, "the educational level");
+        Check("subjectArea", SubjectArea, limits.MetadataChars, "the subject");
+        Check("setting", Setting, limits.SettingChars, "the setting");
         if (Country is { Length: > 0 } c && (c.Length != 2 || !c.All(char.IsAsciiLetter)))
             errors["country"] = ["an ISO 3166-1 alpha-2 code such as GB or CL"];
-        if (Themes.Any(t => string.IsNullOrWhiteSpace(t) || t.Length > 60 || t.Any(char.IsWhiteSpace)))
-            errors["themes"] = ["themes are single words or hyphenated phrases, at most 60 characters"];
-        if (License is { Length: > 0 } l && !Uri.TryCreate(l, UriKind.Absolute, out _))
-            errors["license"] = ["a licence is given by its URL"];
+        if (Themes.Count > limits.Themes)
+            errors["themes"] = [$"a report has at most {limits.Themes} themes"];
+        else if (Themes.Any(t => string.IsNullOrWhiteSpace(t) || t.Length > limits.ThemeChars || t.Any(char.IsWhiteSpace)))
+            errors["themes"] = [$"themes are single words or hyphenated phrases, at most {limits.ThemeChars} characters"];
+        if (License is { Length: > 0 } l && (!KnownLicenses.IsLicenseUrl(l) || l.Length > limits.LicenseChars))
+            errors["license"] = ["a licence is given by its http(s) URL, such as https://creativecommons.org/licenses/by/4.0/"];
         return errors;
     }
 }

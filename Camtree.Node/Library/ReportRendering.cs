@@ -1,9 +1,11 @@
 using System.Text;
 using Markdig;
+using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
 
 namespace Camtree.Node.Library;
 
-/// <summary>Turns what practitioners write into the HTML that reports carry.</summary>
+/// <summary>Turns what practitioners write into the HTML that reports and comments carry.</summary>
 public static class ReportRendering
 {
     // Raw HTML in Markdown is not rendered: a report's HTML is only what Markdown makes.
@@ -21,7 +23,51 @@ public static class ReportRendering
     /// <summary>HTML-encodes text for an element body or a quoted attribute.</summary>
     public static string Encode(string? text) => Encoder.Encode(text ?? "");
 
-    public static string MarkdownToHtml(string markdown) => Markdown.ToHtml(markdown ?? "", Pipeline);
+    /// <summary>
+    /// Markdown to HTML. Links keep only http, https and mailto targets (a <c>javascript:</c>, <c>data:</c> or relative
+    /// link becomes its text); an image becomes a link to it, named by its description (see <see cref="ContentSanitizer"/>
+    /// on why pages show no images from elsewhere). The result is sanitised as well.
+    /// </summary>
+    public static string MarkdownToHtml(string markdown)
+    {
+        var document = Markdown.Parse(markdown ?? "", Pipeline);
+        foreach (var link in document.Descendants<LinkInline>().ToList()) MakeSafe(link);
+        foreach (var autolink in document.Descendants<AutolinkInline>().ToList())
+        {
+            if (!ContentSanitizer.IsSafeLink(autolink.IsEmail ? "mailto:" + autolink.Url : autolink.Url))
+                autolink.ReplaceBy(new LiteralInline(autolink.Url));
+        }
+        using var writer = new StringWriter();
+        var renderer = new Markdig.Renderers.HtmlRenderer(writer);
+        Pipeline.Setup(renderer);
+        renderer.Render(document);
+        writer.Flush();
+        return ContentSanitizer.Sanitize(writer.ToString());
+    }
+
+    private static void MakeSafe(LinkInline link)
+    {
+        var safe = ContentSanitizer.IsSafeLink(link.Url);
+        if (link.IsImage)
+        {
+            var description = string.Concat(link.Descendants<LiteralInline>().Select(l => l.Content.ToString()));
+            var label = description.Length > 0 ? description : link.Url ?? "";
+            if (!safe) { link.ReplaceBy(new LiteralInline(label)); return; }
+            var asLink = new LinkInline(link.Url!, link.Title ?? "");
+            asLink.AppendChild(new LiteralInline(label));
+            link.ReplaceBy(asLink);
+            return;
+        }
+        if (safe) return;
+        // The link's text stays, as text.
+        var container = new ContainerInline();
+        foreach (var child in link.ToList())
+        {
+            child.Remove();
+            container.AppendChild(child);
+        }
+        link.ReplaceBy(container);
+    }
 
     /// <summary>
     /// The structured abstract as HTML: the <c>summary</c> of the Article, which Mastodon shows in place of
@@ -40,5 +86,15 @@ public static class ReportRendering
         Part("Methods", methods);
         Part("Findings", findings);
         return html.ToString();
+    }
+
+    /// <summary>An excerpt of plain text for a card: at most <paramref name="max"/> characters, cut at a word.</summary>
+    public static string Excerpt(string? text, int max = 280)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return "";
+        var flat = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (flat.Length <= max) return flat;
+        var cut = flat.LastIndexOf(' ', max - 1);
+        return string.Concat(flat.AsSpan(0, cut > max / 2 ? cut : max - 1), "…");
     }
 }

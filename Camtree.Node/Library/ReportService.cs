@@ -10,12 +10,16 @@ namespace Camtree.Node.Library;
 /// or <c>Delete</c> of the <c>Article</c>, each stored with its deliveries in one transaction.
 /// </summary>
 public sealed class ReportService(
-    ReportStore reports, FollowStore follows, ActorStore actors, Outbox outbox, ObjectProofs proofs, DocumentBuilder documents, LocalUris uris, TimeProvider time)
+    ReportStore reports, FollowStore follows, ActorStore actors, Outbox outbox, ObjectProofs proofs, DocumentBuilder documents, LocalUris uris,
+    Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options, TimeProvider time)
 {
+    /// <summary>What is wrong with a draft under this node's limits (field → messages); empty when it can be published.</summary>
+    public Dictionary<string, string[]> Validate(ReportDraft draft) => draft.Validate(options.Value.Limits.Report);
+
     /// <summary>Publishes a draft by a local practitioner. Throws <see cref="ArgumentException"/> for an invalid draft.</summary>
     public async Task<ReportRow> PublishAsync(LocalActor author, ReportDraft draft)
     {
-        Validate(draft);
+        ValidateOrThrow(draft);
         var slug = LocalUris.NewId();
         var now = time.GetUtcNow();
         var report = FromDraft(draft) with
@@ -52,7 +56,7 @@ public sealed class ReportService(
     /// <summary>Replaces a local report's text and metadata with a new draft and sends <c>Update(Article)</c>.</summary>
     public async Task<ReportRow> EditAsync(LocalActor author, ReportRow existing, ReportDraft draft)
     {
-        Validate(draft);
+        ValidateOrThrow(draft);
         EnsureOwnLiveReport(author, existing);
         var report = FromDraft(draft) with
         {
@@ -95,9 +99,9 @@ public sealed class ReportService(
         if (report.DeletedAt is not null) throw new ArgumentException("the report has been deleted");
     }
 
-    private static void Validate(ReportDraft draft)
+    private void ValidateOrThrow(ReportDraft draft)
     {
-        if (draft.Validate() is { Count: > 0 } errors)
+        if (Validate(draft) is { Count: > 0 } errors)
             throw new ArgumentException(string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
     }
 

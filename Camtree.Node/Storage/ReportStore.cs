@@ -123,8 +123,12 @@ public sealed class ReportStore(Database database)
         return await connection.QuerySingleOrDefaultAsync<ReportRow>("SELECT * FROM reports WHERE iri = @iri", new { iri });
     }
 
-    /// <summary>The library, newest first: all reports, or only local or only federated ones.</summary>
-    public async Task<IReadOnlyList<ReportRow>> ListAsync(ReportOrigin origin = ReportOrigin.All, long? localAuthorId = null, int limit = 50)
+    /// <summary>
+    /// One page of the library, newest first: all reports, or only local or only federated ones, of one local author or
+    /// with one theme when given, older than <paramref name="before"/> when given.
+    /// </summary>
+    public async Task<IReadOnlyList<ReportRow>> ListAsync(ReportOrigin origin = ReportOrigin.All, long? localAuthorId = null, int limit = 50,
+        LibraryCursor? before = null, string? theme = null)
     {
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<ReportRow>("""
@@ -132,19 +136,20 @@ public sealed class ReportStore(Database database)
             WHERE deleted_at IS NULL
               AND (@origin = 0 OR (@origin = 1 AND local_slug IS NOT NULL) OR (@origin = 2 AND local_slug IS NULL))
               AND (@localAuthorId IS NULL OR local_author_id = @localAuthorId)
+              AND (@theme IS NULL OR ' ' || themes || ' ' LIKE '% ' || @theme || ' %' ESCAPE '\')
+              AND (@beforePublished IS NULL OR published_at < @beforePublished OR (published_at = @beforePublished AND id < @beforeId))
             ORDER BY published_at DESC, id DESC LIMIT @limit
-            """, new { origin = (int)origin, localAuthorId, limit })).ToList();
+            """, new
+            {
+                origin = (int)origin, localAuthorId, limit,
+                theme = theme?.ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_"),
+                beforePublished = before?.PublishedAt, beforeId = before?.Id,
+            })).ToList();
     }
 
     /// <summary>The reports tagged with a theme, newest first.</summary>
-    public async Task<IReadOnlyList<ReportRow>> ListByThemeAsync(string theme, int limit = 100)
-    {
-        await using var connection = await database.OpenAsync();
-        return (await connection.QueryAsync<ReportRow>("""
-            SELECT * FROM reports WHERE deleted_at IS NULL AND ' ' || themes || ' ' LIKE '% ' || @theme || ' %' ESCAPE '\'
-            ORDER BY published_at DESC, id DESC LIMIT @limit
-            """, new { theme = theme.ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_"), limit })).ToList();
-    }
+    public Task<IReadOnlyList<ReportRow>> ListByThemeAsync(string theme, int limit = 100, LibraryCursor? before = null) =>
+        ListAsync(ReportOrigin.All, null, limit, before, theme);
 
     public async Task<int> CountLocalAsync()
     {
@@ -177,6 +182,30 @@ public sealed class ReportStore(Database database)
         await using var connection = await database.OpenAsync();
         return await connection.ExecuteAsync(
             "UPDATE reports SET deleted_at = @at WHERE author_iri = @authorIri AND local_slug IS NULL AND deleted_at IS NULL", new { authorIri, at });
+    }
+}
+
+/// <summary>
+/// Where a page of the library ends: the publication time and id of its last report. Written into links as
+/// <c>{unix milliseconds}.{id}</c>; it stays valid while reports are added.
+/// </summary>
+public sealed record LibraryCursor(DateTimeOffset PublishedAt, long Id)
+{
+    public static LibraryCursor After(ReportRow last) => new(last.PublishedAt, last.Id);
+
+    public override string ToString() => $"{PublishedAt.ToUnixTimeMilliseconds()}.{Id}";
+
+    /// <summary>Reads a cursor; false for anything that is not one.</summary>
+    public static bool TryParse(string? text, out LibraryCursor? cursor)
+    {
+        cursor = null;
+        var parts = text?.Split('.') ?? [];
+        if (parts.Length != 2 || !long.TryParse(parts[0], System.Globalization.NumberStyles.None, null, out var ms)
+            || !long.TryParse(parts[1], System.Globalization.NumberStyles.None, null, out var id)
+            || ms > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()) return false;
+        // Stored times have millisecond precision: the cursor compares equal to the stored text.
+        cursor = new LibraryCursor(DateTimeOffset.FromUnixTimeMilliseconds(ms), id);
+        return true;
     }
 }
 

@@ -7,20 +7,43 @@ using static Camtree.Node.Web.Html;
 
 namespace Camtree.Node.Web;
 
-/// <summary>The server-rendered pages: the library, a report, a practitioner's profile.</summary>
+/// <summary>
+/// The server-rendered pages: the library, a report, a practitioner's profile. Lists come a page at a time
+/// (<see cref="PageSize"/> cards, each with a bounded excerpt); every link to somewhere else is an http(s) URL
+/// checked here, whatever a peer sent.
+/// </summary>
 public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
 {
+    /// <summary>Cards on one page of a list.</summary>
+    public const int PageSize = 20;
+
+    /// <summary>The longest excerpt of findings on a card.</summary>
+    public const int ExcerptChars = 280;
+
     private string NodeName => options.Value.NodeName;
 
-    public IResult Library(IReadOnlyList<ReportRow> reports, int localCount)
+    /// <param name="reports">Up to <see cref="PageSize"/> + 1 reports: one more than shown tells there is a next page.</param>
+    public IResult Library(IReadOnlyList<ReportRow> reports, int localCount, bool isFirstPage)
     {
         var body = new StringBuilder();
         body.Append($"<h1>{E(NodeName)}</h1>");
-        var federated = reports.Count(r => !r.IsLocal);
-        body.Append($"<p class=\"meta\">{localCount} reports written here · {federated} shown from the nodes this library federates with.</p>");
-        if (reports.Count == 0) body.Append("<p>No reports yet.</p>");
-        foreach (var report in reports) body.Append(Card(report));
+        body.Append($"<p class=\"meta\">{localCount} reports written here, and those of the nodes this library federates with.</p>");
+        AppendCards(body, reports, "/", isFirstPage);
         return Page(NodeName, "Library", body.ToString());
+    }
+
+    private void AppendCards(StringBuilder body, IReadOnlyList<ReportRow> reports, string path, bool isFirstPage)
+    {
+        if (reports.Count == 0) body.Append(isFirstPage ? "<p>No reports yet.</p>" : "<p>No older reports.</p>");
+        foreach (var report in reports.Take(PageSize)) body.Append(Card(report));
+        if (reports.Count > PageSize || !isFirstPage)
+        {
+            body.Append("<nav class=\"pages\" aria-label=\"Pages\">");
+            body.Append(isFirstPage ? "<span></span>" : $"<a href=\"{E(path)}\">Newest reports</a>");
+            if (reports.Count > PageSize)
+                body.Append($"<a href=\"{E(path)}?before={E(LibraryCursor.After(reports[PageSize - 1]).ToString())}\" rel=\"next\">Older reports</a>");
+            body.Append("</nav>");
+        }
     }
 
     /// <summary>A report's page, with its comments and how often it was liked and shared.</summary>
@@ -46,8 +69,12 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
         var body = new StringBuilder();
         body.Append($"<article lang=\"{E(report.Language)}\">");
         body.Append($"<h1>{E(report.Title)}</h1>");
-        body.Append($"<p class=\"meta\">by <a href=\"{E(AuthorLink(report))}\">{E(report.AuthorName)}</a> · {report.PublishedAt:d MMMM yyyy} · {E(report.Language)}");
-        if (!report.IsLocal) body.Append($" · <span class=\"tag origin\">from {E(new Uri(report.Iri).Authority)}</span> <a href=\"{E(report.Url)}\">original</a>");
+        body.Append($"<p class=\"meta\">by {Link(AuthorLink(report), report.AuthorName)} · {report.PublishedAt:d MMMM yyyy} · {E(report.Language)}");
+        if (!report.IsLocal)
+        {
+            body.Append($" · <span class=\"tag origin\">from {E(new Uri(report.Iri).Authority)}</span>");
+            if (SafeHref(report.Url) is { } original) body.Append($" <a href=\"{E(original)}\" rel=\"nofollow noopener noreferrer\">original</a>");
+        }
         body.Append("</p>");
         body.Append(Provenance(report));
         body.Append("<dl class=\"research\">");
@@ -56,7 +83,7 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
         Field(body, "Subject", report.SubjectArea);
         Field(body, "Country", report.Country);
         Field(body, "Setting", report.Setting);
-        body.Append($"<dt>Licence</dt><dd><a href=\"{E(report.License)}\">{E(report.License)}</a></dd>");
+        body.Append($"<dt>Licence</dt><dd>{License(report.License)}</dd>");
         body.Append("</dl>");
         body.Append("<section><h2>Abstract</h2>").Append(report.SummaryHtml).Append("</section>");
         body.Append("<section>").Append(report.ContentHtml).Append("</section>");
@@ -70,23 +97,22 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
         return Page(NodeName, report.Title, body.ToString(), report.Language);
     }
 
-    public IResult Theme(string theme, IReadOnlyList<ReportRow> reports)
+    public IResult Theme(string theme, IReadOnlyList<ReportRow> reports, bool isFirstPage)
     {
         var body = new StringBuilder();
         body.Append($"<h1>#{E(theme)}</h1>");
-        body.Append($"<p class=\"meta\">{reports.Count} reports on this theme in this library.</p>");
-        foreach (var report in reports) body.Append(Card(report));
+        body.Append("<p class=\"meta\">Reports on this theme in this library.</p>");
+        AppendCards(body, reports, $"/themes/{Uri.EscapeDataString(theme)}", isFirstPage);
         return Page(NodeName, "#" + theme, body.ToString());
     }
 
-    public IResult Profile(LocalActor actor, IReadOnlyList<ReportRow> reports)
+    public IResult Profile(LocalActor actor, IReadOnlyList<ReportRow> reports, bool isFirstPage)
     {
         var body = new StringBuilder();
         body.Append($"<h1>{E(actor.DisplayName)}</h1>");
         body.Append($"<p class=\"meta\">{E(uris.Handle(actor.Username).ToString())}</p><p>{E(actor.Summary)}</p>");
         body.Append($"<h2>Reports</h2>");
-        if (reports.Count == 0) body.Append("<p>No reports yet.</p>");
-        foreach (var report in reports) body.Append(Card(report));
+        AppendCards(body, reports, $"/@{actor.Username}", isFirstPage);
         return Page(NodeName, actor.DisplayName, body.ToString());
     }
 
@@ -99,7 +125,7 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
         if (report.Methodology is not null) card.Append($" · {E(report.Methodology)}");
         if (!report.IsLocal) card.Append($" · <span class=\"tag origin\">from {E(new Uri(report.Iri).Authority)}</span>");
         card.Append("</p>");
-        if (report.Findings is not null) card.Append($"<p>{E(report.Findings)}</p>");
+        if (report.Findings is not null) card.Append($"<p>{E(Camtree.Node.Library.ReportRendering.Excerpt(report.Findings, ExcerptChars))}</p>");
         card.Append(Themes(report));
         card.Append("</article>");
         return card.ToString();
@@ -121,6 +147,20 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
         { CopiedFrom: null } => "<p class=\"meta provenance\">Read from its author's server.</p>",
         _ => $"<p class=\"meta provenance flagged\">⚠ Unverified copy{(report.CopiedFrom is { } from ? $" from {E(from)}" : "")}: its proof did not verify; it may not be what its author wrote.</p>",
     };
+
+    /// <summary>The URL when it is an absolute http(s) address, else null: the only links made from what peers send.</summary>
+    private static string? SafeHref(string? url) =>
+        Protocol.Vocabulary.KnownLicenses.IsLicenseUrl(url) ? url : null;
+
+    /// <summary>A link when the URL is safe, else the text alone.</summary>
+    private static string Link(string? url, string text) =>
+        SafeHref(url) is { } href ? $"<a href=\"{E(href)}\">{E(text)}</a>" : E(text);
+
+    /// <summary>A known licence by its name, another http(s) licence by its address, anything else as text.</summary>
+    private static string License(string license) =>
+        Protocol.Vocabulary.KnownLicenses.NameOf(license) is { } name
+            ? $"<a href=\"{E(license)}\" rel=\"license\">{E(name)}</a>"
+            : SafeHref(license) is { } href ? $"<a href=\"{E(href)}\" rel=\"license nofollow noopener noreferrer\">{E(href)}</a>" : E(license);
 
     private static string Themes(ReportRow report) =>
         string.Concat(report.ThemeList.Select(t => $"<a class=\"tag\" href=\"/themes/{Uri.EscapeDataString(t)}\">#{E(t)}</a>"));

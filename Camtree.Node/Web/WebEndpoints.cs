@@ -1,21 +1,35 @@
+using Camtree.Node.Federation;
 using Camtree.Node.Storage;
 
 namespace Camtree.Node.Web;
 
-/// <summary>Pages for people. (A report's own page is served at its IRI by <see cref="Federation.ObjectEndpoints"/>.)</summary>
+/// <summary>
+/// Pages for people, a page of <see cref="Pages.PageSize"/> cards at a time (<c>?before=</c> continues).
+/// (A report's own page is served at its IRI by <see cref="ObjectEndpoints"/>.)
+/// </summary>
 public static class WebEndpoints
 {
     public static void MapWeb(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", async (ReportStore reports, Pages pages) =>
-            pages.Library(await reports.ListAsync(limit: 100), await reports.CountLocalAsync()));
+        app.MapGet("/", async (string? before, ReportStore reports, Pages pages) =>
+            LibraryCursor.TryParse(before, out var cursor) || before is null
+                ? pages.Library(await reports.ListAsync(limit: Pages.PageSize + 1, before: cursor), await reports.CountLocalAsync(), cursor is null)
+                : BadCursor());
         app.MapGet("/library/{id:long}", async (long id, ReportStore reports, InteractionStore interactions, Pages pages) =>
-            await reports.FindAsync(id) is { } report ? await pages.ReportAsync(report, interactions) : Results.NotFound());
-        app.MapGet("/themes/{theme}", async (string theme, ReportStore reports, Pages pages) =>
-            pages.Theme(theme, await reports.ListByThemeAsync(theme)));
-        app.MapGet("/@{username}", async (string username, ActorStore actors, ReportStore reports, Pages pages) =>
-            await actors.FindByUsernameAsync(username) is { } actor
-                ? pages.Profile(actor, await reports.ListAsync(ReportOrigin.Local, actor.Id))
-                : Results.NotFound());
+            await reports.FindAsync(id) is { } report ? await pages.ReportAsync(report, interactions) : HttpExchange.Error(404, "there is no such report in this library"));
+        app.MapGet("/themes/{theme}", async (string theme, string? before, ReportStore reports, Pages pages) =>
+            LibraryCursor.TryParse(before, out var cursor) || before is null
+                ? pages.Theme(theme, await reports.ListByThemeAsync(theme, Pages.PageSize + 1, cursor), cursor is null)
+                : BadCursor());
+        app.MapGet("/@{username}", async (string username, string? before, ActorStore actors, ReportStore reports, Pages pages) =>
+        {
+            if (before is not null && !LibraryCursor.TryParse(before, out _)) return BadCursor();
+            LibraryCursor.TryParse(before, out var cursor);
+            return await actors.FindByUsernameAsync(username) is { } actor
+                ? pages.Profile(actor, await reports.ListAsync(ReportOrigin.Local, actor.Id, Pages.PageSize + 1, cursor), cursor is null)
+                : HttpExchange.Error(404, $"there is no practitioner {username} here");
+        });
     }
+
+    private static IResult BadCursor() => HttpExchange.Error(400, "before is where a page ended, as the \"Older reports\" link gives it");
 }

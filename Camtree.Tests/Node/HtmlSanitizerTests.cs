@@ -16,8 +16,8 @@ public sealed class HtmlSanitizerTests
     [InlineData("<!-- note --><h2>Findings</h2><ul><li>one</li></ul>", "<h2>Findings</h2><ul><li>one</li></ul>")]
     [InlineData("<p lang=\"es\">Hola <strong>mundo</strong></p>", "<p lang=\"es\">Hola <strong>mundo</strong></p>")]
     public void Keeps_text_and_structure_and_drops_what_could_run(string input, string expected) =>
-        Assert.Equal(expected, HtmlSanitizer.Sanitize(input));
+        Assert.Equal(expected, ContentSanitizer.Sanitize(input));
 
     [Fact]
-    public void Empty_input_is_empty() => Assert.Equal("", HtmlSanitizer.Sanitize(null));
+    public void Empty_input_is_empty() => Assert.Equal("", ContentSanitizer.Sanitize(null));
 }

@@ -12,7 +12,7 @@ namespace Camtree.Node.Federation.Handlers;
 /// </summary>
 public sealed class CreateHandler(
     ReportStore reports, InteractionStore interactions, FollowStore follows, ActorStore actors, ActorDirectory directory,
-    LocalUris uris, TimeProvider time) : IActivityHandler
+    LocalUris uris, Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options, TimeProvider time) : IActivityHandler
 {
     public string ActivityType => AsTypes.Create;
 
@@ -34,7 +34,7 @@ public sealed class CreateHandler(
         if (!await follows.IsFollowedLocallyAsync(received.Actor)) return "Create by an actor nobody here follows";
 
         var author = await directory.GetAsync(received.Actor, refresh: false, cancellationToken);
-        await reports.UpsertRemoteAsync(RemoteReports.FromArticle(article, author, received.Entry.SignerKeyId, time.GetUtcNow(), received.Entry.ProofVerified));
+        await reports.UpsertRemoteAsync(RemoteReports.FromArticle(article, author, received.Entry.SignerKeyId, time.GetUtcNow(), options.Value.Limits.Report, received.Entry.ProofVerified));
         return null;
     }
 
@@ -42,7 +42,8 @@ public sealed class CreateHandler(
     {
         var author = await directory.GetAsync(received.Actor, refresh: false, cancellationToken);
         var now = time.GetUtcNow();
-        var content = HtmlSanitizer.Sanitize(note.Content);
+        var limits = options.Value.Limits.Report;
+        var content = ContentSanitizer.Sanitize(ReportLimits.Cut(note.Content, limits.CommentChars));
         var noted = false;
 
         // A reply to a report known here, or to a comment on one, is a comment on that report.
@@ -58,8 +59,8 @@ public sealed class CreateHandler(
             noted = await interactions.UpsertCommentAsync(new CommentRow
             {
                 Iri = note.Id!, ReportIri = reportIri, InReplyTo = note.InReplyTo, AuthorIri = author.Iri,
-                AuthorName = author.DisplayName ?? author.Username ?? author.Iri, ContentHtml = content,
-                PublishedAt = note.Published ?? now, ReceivedAt = now,
+                AuthorName = ReportLimits.Cut(author.DisplayName ?? author.Username ?? author.Iri, limits.NameChars)!, ContentHtml = content,
+                PublishedAt = note.Published is { } published && published <= now ? published : now, ReceivedAt = now,
             });
         }
 

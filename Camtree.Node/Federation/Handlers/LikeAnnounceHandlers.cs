@@ -26,7 +26,8 @@ public sealed class LikeHandler(ReportStore reports, InteractionStore interactio
 /// </summary>
 public sealed class AnnounceHandler(
     ReportStore reports, InteractionStore interactions, FollowStore follows, ActorDirectory directory, RemoteDocumentClient remote,
-    Protocol.Signatures.Proofs.ProofVerifier proofs, SigningKeys keys, LocalUris uris, TimeProvider time) : IActivityHandler
+    Protocol.Signatures.Proofs.ProofVerifier proofs, SigningKeys keys, LocalUris uris, Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options,
+    TimeProvider time) : IActivityHandler
 {
     public string ActivityType => AsTypes.Announce;
 
@@ -57,7 +58,7 @@ public sealed class AnnounceHandler(
             var proof = await proofs.VerifyProofAsync(System.Text.Json.Nodes.JsonObject.Create(fetched.Raw.Clone())!, cancellationToken: cancellationToken);
             if (proof.IsValid && proof.Controller == authorIri) vouching = proof.VerificationMethod;
         }
-        await reports.UpsertRemoteAsync(RemoteReports.FromArticle(fetched, author, vouching, now, proofVerified: vouching is not null));
+        await reports.UpsertRemoteAsync(RemoteReports.FromArticle(fetched, author, vouching, now, options.Value.Limits.Report, proofVerified: vouching is not null));
         await interactions.AddAsync(InteractionKinds.Share, received.Activity.Id!, received.Actor, iri, now);
         return null;
     }

@@ -7,7 +7,9 @@ namespace Camtree.Node.Federation.Handlers;
 /// <c>Update</c>: an actor updating its own profile (and keys) is fetched again; a report or comment is
 /// replaced when its author edits it. An actor may only update itself and its own objects.
 /// </summary>
-public sealed class UpdateHandler(ReportStore reports, InteractionStore interactions, ActorDirectory directory, TimeProvider time) : IActivityHandler
+public sealed class UpdateHandler(
+    ReportStore reports, InteractionStore interactions, ActorDirectory directory, Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options,
+    TimeProvider time) : IActivityHandler
 {
     public string ActivityType => AsTypes.Update;
 
@@ -29,12 +31,12 @@ public sealed class UpdateHandler(ReportStore reports, InteractionStore interact
         if (updated.HasType(AsTypes.Article))
         {
             if (await reports.FindByIriAsync(updated.Id!) is null) return "Update of a report not held here";
-            await reports.UpsertRemoteAsync(RemoteReports.FromArticle(updated, author, received.Entry.SignerKeyId, time.GetUtcNow(), received.Entry.ProofVerified));
+            await reports.UpsertRemoteAsync(RemoteReports.FromArticle(updated, author, received.Entry.SignerKeyId, time.GetUtcNow(), options.Value.Limits.Report, received.Entry.ProofVerified));
             return null;
         }
         if (updated.HasType(AsTypes.Note) && await interactions.FindCommentAsync(updated.Id!) is { } comment && comment.AuthorIri == received.Actor)
         {
-            await interactions.UpsertCommentAsync(comment with { ContentHtml = Library.HtmlSanitizer.Sanitize(updated.Content), ReceivedAt = time.GetUtcNow() });
+            await interactions.UpsertCommentAsync(comment with { ContentHtml = Library.ContentSanitizer.Sanitize(Protocol.Vocabulary.ReportLimits.Cut(updated.Content, options.Value.Limits.Report.CommentChars)), ReceivedAt = time.GetUtcNow() });
             return null;
         }
         return $"Update of a {updated.Type} not held here";
