@@ -86,6 +86,7 @@ public static class ServiceRegistration
         services.AddSingleton<IActivityHandler, AnnounceHandler>();
         services.AddHostedService<InboxWorker>();
         services.AddHostedService<DeliveryWorker>();
+        services.AddHostedService<RetentionWorker>();
         return services;
     }
 

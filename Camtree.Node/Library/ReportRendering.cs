@@ -35,7 +35,7 @@ public static class ReportRendering
         foreach (var autolink in document.Descendants<AutolinkInline>().ToList())
         {
             if (!ContentSanitizer.IsSafeLink(autolink.IsEmail ? "mailto:" + autolink.Url : autolink.Url))
-                autolink.ReplaceBy(new LiteralInline(autolink.Url));
+                autolink.ReplaceBy(new LiteralInline(autolink.Url), copyChildren: false);
         }
         using var writer = new StringWriter();
         var renderer = new Markdig.Renderers.HtmlRenderer(writer);
@@ -50,23 +50,16 @@ public static class ReportRendering
         var safe = ContentSanitizer.IsSafeLink(link.Url);
         if (link.IsImage)
         {
-            var description = string.Concat(link.Descendants<LiteralInline>().Select(l => l.Content.ToString()));
+            var description = string.Concat(link.Select(child => child is LiteralInline literal ? literal.Content.ToString() : ""));
             var label = description.Length > 0 ? description : link.Url ?? "";
-            if (!safe) { link.ReplaceBy(new LiteralInline(label)); return; }
+            if (!safe) { link.ReplaceBy(new LiteralInline(label), copyChildren: false); return; }
             var asLink = new LinkInline(link.Url!, link.Title ?? "");
             asLink.AppendChild(new LiteralInline(label));
-            link.ReplaceBy(asLink);
+            link.ReplaceBy(asLink, copyChildren: false);
             return;
         }
-        if (safe) return;
-        // The link's text stays, as text.
-        var container = new ContainerInline();
-        foreach (var child in link.ToList())
-        {
-            child.Remove();
-            container.AppendChild(child);
-        }
-        link.ReplaceBy(container);
+        // An unsafe link's text stays, as text (its children move into a plain container).
+        if (!safe) link.ReplaceBy(new ContainerInline(), copyChildren: true);
     }
 
     /// <summary>

@@ -120,6 +120,22 @@ public sealed class AddressGuardTests
     [InlineData("172.32.0.1", true)]
     [InlineData("93.184.216.34", true)]
     [InlineData("2a00:1450:4009:81f::200e", true)]
+    [InlineData("192.0.2.1", false)]                           // documentation
+    [InlineData("2001:db8::1", false)]                         // documentation
+    // IPv6 forms that lead to an IPv4 address are judged by that address.
+    [InlineData("64:ff9b::7f00:1", false)]                     // NAT64 of 127.0.0.1
+    [InlineData("64:ff9b::a9fe:a9fe", false)]                  // NAT64 of 169.254.169.254
+    [InlineData("64:ff9b::5db8:d822", true)]                   // NAT64 of 93.184.216.34
+    [InlineData("64:ff9b:1::5db8:d822", false)]                // local-use NAT64: a site's own translator
+    [InlineData("::7f00:1", false)]                            // IPv4-compatible 127.0.0.1
+    [InlineData("::a00:1", false)]                             // IPv4-compatible 10.0.0.1
+    [InlineData("::5db8:d822", true)]                          // IPv4-compatible 93.184.216.34
+    [InlineData("2002:7f00:1::", false)]                       // 6to4 of 127.0.0.1
+    [InlineData("2002:c0a8:101::1", false)]                    // 6to4 of 192.168.1.1
+    [InlineData("2002:5db8:d822::1", true)]                    // 6to4 of 93.184.216.34
+    [InlineData("2001:0:4136:e378:8000:63bf:f5ff:fffe", false)] // Teredo, client 10.0.0.1 (stored inverted)
+    [InlineData("2001:0:4136:e378:8000:63bf:a247:27dd", true)]  // Teredo, client 93.184.216.34, server 65.54.227.120
+    [InlineData("2001:0:0a00:0001:8000:63bf:a247:27dd", false)] // Teredo, server 10.0.0.1
     public void Classifies_addresses(string address, bool isPublic) =>
         Assert.Equal(isPublic, AddressGuard.IsPublic(System.Net.IPAddress.Parse(address)));
 
@@ -142,6 +158,71 @@ public sealed class AddressGuardTests
         var pending = open.GetAsync($"http://127.0.0.1:{port}/");
         using var accepted = await listener.AcceptTcpClientAsync(); // the connection reached the listener
         Assert.True(accepted.Connected);
+    }
+}
+
+/// <summary>
+/// The federation client uses a proxy only when configured (never the environment's), and then checks each target
+/// itself, since the connection goes to the proxy. A plain TCP listener plays the proxy and shows what reached it.
+/// </summary>
+public sealed class OutboundProxyTests
+{
+    [Fact]
+    public async Task A_configured_proxy_carries_the_request_and_the_guard_still_judges_the_target()
+    {
+        using var proxy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        proxy.Start();
+        var proxyUrl = $"http://127.0.0.1:{((System.Net.IPEndPoint)proxy.LocalEndpoint).Port}";
+        var uris = new Camtree.Node.Federation.LocalUris("http://127.0.0.1:1");
+
+        // Private targets allowed (a development node): the request goes to the proxy, in absolute form.
+        using (var client = Camtree.Node.ServiceRegistration.FederationHttpClient(TimeProvider.System, uris,
+                   new Camtree.Node.Configuration.NodeOptions { AllowPrivateNetworks = true, OutboundProxy = proxyUrl }))
+        {
+            var pending = client.GetAsync("http://127.0.0.1:9/actor");
+            using var connection = await proxy.AcceptTcpClientAsync();
+            using var reader = new StreamReader(connection.GetStream());
+            Assert.Equal("GET http://127.0.0.1:9/actor HTTP/1.1", await reader.ReadLineAsync());
+            connection.Client.Send("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8);
+            Assert.Equal(System.Net.HttpStatusCode.BadGateway, (await pending).StatusCode);
+        }
+
+        // A public node: a loopback target is refused before anything is sent, proxy or not.
+        using (var client = Camtree.Node.ServiceRegistration.FederationHttpClient(TimeProvider.System, uris,
+                   new Camtree.Node.Configuration.NodeOptions { AllowPrivateNetworks = false, OutboundProxy = proxyUrl }))
+        {
+            var refused = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("http://127.0.0.1:9/actor"));
+            Assert.Contains("not a public address", refused.Message);
+            Assert.False(proxy.Pending(), "nothing reached the proxy");
+        }
+    }
+}
+
+/// <summary>Changes the process-wide default proxy for a moment, so it runs alone.</summary>
+[Collection(Camtree.Tests.Node.MeasuredAlone.Name)]
+public sealed class EnvironmentProxyTests
+{
+    [Fact]
+    public async Task Without_a_configured_proxy_the_environment_proxy_is_not_used()
+    {
+        using var proxy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        proxy.Start();
+        using var target = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        target.Start();
+        var original = HttpClient.DefaultProxy;
+        // What HTTP_PROXY / HTTPS_PROXY in the environment become for every client that uses the default proxy.
+        HttpClient.DefaultProxy = new System.Net.WebProxy($"http://127.0.0.1:{((System.Net.IPEndPoint)proxy.LocalEndpoint).Port}");
+        try
+        {
+            using var client = Camtree.Node.ServiceRegistration.FederationHttpClient(TimeProvider.System,
+                new Camtree.Node.Federation.LocalUris("http://127.0.0.1:1"), new Camtree.Node.Configuration.NodeOptions { AllowPrivateNetworks = true });
+            var pending = client.GetAsync($"http://127.0.0.1:{((System.Net.IPEndPoint)target.LocalEndpoint).Port}/");
+            var first = await Task.WhenAny(target.AcceptTcpClientAsync(), proxy.AcceptTcpClientAsync()).WaitAsync(TimeSpan.FromSeconds(10));
+            using var connection = await first;
+            Assert.False(proxy.Pending());
+            Assert.Equal(((System.Net.IPEndPoint)target.LocalEndpoint).Port, ((System.Net.IPEndPoint)connection.Client.LocalEndPoint!).Port);
+        }
+        finally { HttpClient.DefaultProxy = original; }
     }
 }
 
