@@ -74,6 +74,7 @@ public static class ServiceRegistration
         });
         services.AddSingleton<InboxReceiver>();
         services.AddSingleton<Outbox>();
+        services.AddSingleton<InboxForwarding>();
         services.AddSingleton(typeof(WorkSignal<>));
         services.AddSingleton<IActivityHandler, FollowHandler>();
         services.AddSingleton<IActivityHandler, UndoHandler>();

@@ -59,6 +59,28 @@ public sealed class Outbox(
         signal.Notify();
     }
 
+    /// <summary>
+    /// Forwards another server's activity as received (byte for byte, so its object proof still verifies) to the given
+    /// inboxes, signed at send time by <paramref name="sender"/>, a local actor. Each activity is forwarded once.
+    /// </summary>
+    public async Task<bool> ForwardAsync(long sender, string activityIri, string activityType, string actorIri, string objectIri, string json,
+        IEnumerable<string> inboxes)
+    {
+        var now = time.GetUtcNow();
+        var forwarded = await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var isNew = await outbox.InsertForwardedAsync(connection, transaction, new OutboxEntry
+            {
+                Iri = activityIri, LocalActorId = sender, ActivityType = activityType, ObjectIri = objectIri, Json = json,
+                PublishedAt = now, ForwardedFrom = actorIri,
+            });
+            if (isNew) await deliveries.EnqueueAsync(connection, transaction, activityIri, inboxes.Where(policy.AllowsUrl), now);
+            return isNew;
+        });
+        if (forwarded) signal.Notify();
+        return forwarded;
+    }
+
     /// <summary>What an activity is about, as stored: the IRI of its object (for an Undo or Accept, the inner activity's object).</summary>
     private static string? ObjectIriOf(Activity activity) => activity.Object switch
     {

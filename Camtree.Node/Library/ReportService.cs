@@ -10,7 +10,8 @@ namespace Camtree.Node.Library;
 /// or <c>Delete</c> of the <c>Article</c>, each stored with its deliveries in one transaction.
 /// </summary>
 public sealed class ReportService(
-    ReportStore reports, FollowStore follows, ActorStore actors, Outbox outbox, ObjectProofs proofs, DocumentBuilder documents, LocalUris uris,
+    ReportStore reports, FollowStore follows, ActorStore actors, DeliveryStore deliveries, InteractionStore interactions,
+    Outbox outbox, ObjectProofs proofs, DocumentBuilder documents, LocalUris uris,
     Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options, TimeProvider time)
 {
     /// <summary>What is wrong with a draft under this node's limits (field → messages); empty when it can be published.</summary>
@@ -66,7 +67,7 @@ public sealed class ReportService(
         };
         var article = documents.Report(report, author);
         var update = documents.Activity(AsTypes.Update, author, await proofs.ReportAsync(report, author), article.To, article.Cc, report.UpdatedAt!.Value);
-        await outbox.SendAsync(author, update, isPublic: true, FollowerInboxes(author),
+        await outbox.SendAsync(author, update, isPublic: true, EveryCopy(author, report.Iri),
             alongside: (connection, transaction) => reports.UpdateLocalAsync(connection, transaction, report));
         return report;
     }
@@ -81,7 +82,7 @@ public sealed class ReportService(
         var now = time.GetUtcNow();
         var delete = documents.Activity(AsTypes.Delete, author, documents.Tombstone(existing.Iri, now),
             [ActivityStreams.PublicIri], [uris.Followers(author.Username)], now);
-        await outbox.SendAsync(author, delete, isPublic: true, FollowerInboxes(author),
+        await outbox.SendAsync(author, delete, isPublic: true, EveryCopy(author, existing.Iri),
             alongside: async (connection, transaction) =>
             {
                 await reports.MarkDeletedAsync(existing.Iri, existing.AuthorIri, now, connection, transaction);
@@ -89,6 +90,20 @@ public sealed class ReportService(
                 await outbox.WithdrawAsync(connection, transaction, existing.Iri, [AsTypes.Create, AsTypes.Update]);
             });
     }
+
+    /// <summary>
+    /// Where an Update or Delete of a report goes: wherever a copy of it may be. The author's followers now, every inbox
+    /// that was sent its Create, an Announce of it (the library's, a colleague's) or an earlier Update, and the remote
+    /// actors known to have shared it (their own followers then get it from them, forwarded).
+    /// </summary>
+    private Func<System.Data.IDbConnection, System.Data.IDbTransaction, Task<IEnumerable<string>>> EveryCopy(LocalActor author, string reportIri) =>
+        async (connection, transaction) =>
+        {
+            var recipients = (await follows.FollowerInboxesAsync(connection, transaction, author.Id)).ToList();
+            recipients.AddRange(await interactions.RemoteSharerInboxesAsync(connection, transaction, reportIri));
+            var reached = await deliveries.InboxesReachedAsync(connection, transaction, reportIri);
+            return InboxResolver.ResolveInboxes(recipients).Union(reached, StringComparer.Ordinal);
+        };
 
     private Func<System.Data.IDbConnection, System.Data.IDbTransaction, Task<IEnumerable<string>>> FollowerInboxes(LocalActor author) =>
         async (connection, transaction) => InboxResolver.ResolveInboxes(await follows.FollowerInboxesAsync(connection, transaction, author.Id));

@@ -57,6 +57,31 @@ public sealed class DeliveryStore(Database database)
     }
 
     /// <summary>
+    /// The inboxes this node's actors sent an object to: every inbox queued a Create, Announce or Update of it (whatever
+    /// became of the delivery since). An Update or Delete of the object goes to all of them, so every copy follows it.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> InboxesReachedAsync(IDbConnection connection, IDbTransaction transaction, string objectIri) =>
+        (await connection.QueryAsync<string>("""
+            SELECT DISTINCT d.inbox_url FROM outbox o JOIN deliveries d ON d.activity_iri = o.iri
+            WHERE o.object_iri = @objectIri AND o.activity_type IN ('Create', 'Announce', 'Update') AND o.forwarded_from IS NULL
+            """, new { objectIri }, transaction)).ToList();
+
+    /// <summary>
+    /// Where this node's actors' shares (<c>Announce</c>) of an object went, and which actor sent the first: the
+    /// inboxes an Update or Delete of it by its author is forwarded to (ActivityPub §7.1.2).
+    /// </summary>
+    public async Task<(long? SharerId, IReadOnlyList<string> Inboxes)> ShareRecipientsAsync(string objectIri)
+    {
+        await using var connection = await database.OpenAsync();
+        var rows = (await connection.QueryAsync<(long SharerId, string Inbox)>("""
+            SELECT o.local_actor_id, d.inbox_url FROM outbox o JOIN deliveries d ON d.activity_iri = o.iri
+            WHERE o.object_iri = @objectIri AND o.activity_type = 'Announce' AND o.forwarded_from IS NULL
+            ORDER BY o.id, d.id
+            """, new { objectIri })).ToList();
+        return rows.Count == 0 ? (null, []) : (rows[0].SharerId, rows.Select(r => r.Inbox).Distinct().ToList());
+    }
+
+    /// <summary>
     /// Pending deliveries whose time has come, oldest first, with the activity JSON and the sender to sign as.
     /// Hosts whose circuit is open are skipped (their rows wait without using attempts); a host being probed
     /// after failures gets one row, and no host more than <paramref name="perHost"/>, so a slow or dead host

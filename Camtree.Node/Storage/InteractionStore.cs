@@ -58,6 +58,13 @@ public sealed class InteractionStore(Database database)
     public Task RemoveAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, string actorIri, string activityIri) =>
         connection.ExecuteAsync("DELETE FROM interactions WHERE actor_iri = @actorIri AND activity_iri = @activityIri", new { actorIri, activityIri }, transaction);
 
+    /// <summary>Where to reach the remote actors known to have shared an object: (inbox, shared inbox) of each.</summary>
+    public async Task<IReadOnlyList<(string Inbox, string? SharedInbox)>> RemoteSharerInboxesAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, string objectIri) =>
+        (await connection.QueryAsync<(string, string?)>("""
+            SELECT r.inbox, r.shared_inbox FROM interactions i JOIN remote_actors r ON r.iri = i.actor_iri
+            WHERE i.object_iri = @objectIri AND i.kind = 'share'
+            """, new { objectIri }, transaction)).ToList();
+
     public async Task<bool> HasAsync(string kind, string actorIri, string objectIri)
     {
         await using var connection = await database.OpenAsync();

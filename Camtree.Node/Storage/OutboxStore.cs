@@ -14,6 +14,8 @@ public sealed record OutboxEntry
     public bool IsPublic { get; init; }
     public string Json { get; init; } = "";
     public DateTimeOffset PublishedAt { get; init; }
+    /// <summary>For an activity of another server's actor that this node forwards: that actor. Never listed in an outbox.</summary>
+    public string? ForwardedFrom { get; init; }
 }
 
 /// <summary>Sent activities: the source of outbox collections and of delivery payloads.</summary>
@@ -24,6 +26,14 @@ public sealed class OutboxStore(Database database)
             INSERT INTO outbox (iri, local_actor_id, activity_type, object_iri, is_public, json, published_at)
             VALUES (@Iri, @LocalActorId, @ActivityType, @ObjectIri, @IsPublic, @Json, @PublishedAt)
             """, entry, transaction);
+
+    /// <summary>Stores an activity to forward, once: false when it was forwarded already.</summary>
+    public async Task<bool> InsertForwardedAsync(IDbConnection connection, IDbTransaction transaction, OutboxEntry entry) =>
+        await connection.ExecuteAsync("""
+            INSERT INTO outbox (iri, local_actor_id, activity_type, object_iri, is_public, json, published_at, forwarded_from)
+            VALUES (@Iri, @LocalActorId, @ActivityType, @ObjectIri, 0, @Json, @PublishedAt, @ForwardedFrom)
+            ON CONFLICT (iri) DO NOTHING
+            """, entry, transaction) > 0;
 
     /// <summary>
     /// Withdraws activities from the public outbox and from <c>/activities/{id}</c>: those about a deleted object

@@ -67,12 +67,12 @@ public sealed class ReportStore(Database database)
 
     /// <summary>
     /// Stores a report received from another node, or refreshes the copy already held (same IRI, same author:
-    /// another actor, even on the same server, cannot overwrite it).
+    /// another actor, even on the same server, cannot overwrite it). Returns whether anything was stored.
     /// </summary>
-    public async Task UpsertRemoteAsync(ReportRow report)
+    public async Task<bool> UpsertRemoteAsync(ReportRow report)
     {
         await using var connection = await database.OpenAsync();
-        await connection.ExecuteAsync("""
+        return await connection.ExecuteAsync("""
             INSERT INTO reports (iri, author_iri, author_name, title, summary_html, content_html, language, methodology, educational_level,
                 subject_area, country, setting, research_context, aims, methods, findings, license, themes, url, published_at, received_at, verified_key_id, copied_from, proof_verified)
             VALUES (@Iri, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @Language, @Methodology, @EducationalLevel,
@@ -86,7 +86,7 @@ public sealed class ReportStore(Database database)
                 published_at = excluded.published_at,
                 copied_from = excluded.copied_from, proof_verified = excluded.proof_verified
             WHERE reports.local_slug IS NULL AND reports.author_iri = excluded.author_iri AND reports.deleted_at IS NULL
-            """, report);
+            """, report) > 0;
     }
 
     /// <summary>

@@ -265,6 +265,55 @@ public sealed class FederationTests : IAsyncLifetime
         Assert.Equal("Found through the library", arrived.Text("title"));
     }
 
+    /// <summary>
+    /// Every copy follows its origin: the schools node follows the university's library, a teacher there shares the
+    /// report to the country node. An edit on the university reaches both (the country node through the schools
+    /// node's forwarding of the author's signed Update), and so does the withdrawal.
+    /// </summary>
+    [Fact]
+    public async Task Edits_and_withdrawals_reach_every_copy_including_those_shared_on_by_another_node()
+    {
+        var author = await _university.AddPractitionerAsync("origin_author", "Origin Author");
+        var teacher = await _schools.AddPractitionerAsync("sharing_teacher", "Sharing Teacher");
+        var reader = await _country.AddPractitionerAsync("far_reader", "Far Reader");
+        await FollowAsync(teacher, $"library@{_university.Authority}");
+        await WaitUntilFollowIsAsync(teacher, $"{_university.BaseUrl}/users/library", FollowStates.Accepted);
+        await FollowAsync(reader, teacher.Handle);
+        await WaitUntilFollowIsAsync(reader, teacher.Iri, FollowStates.Accepted);
+
+        var iri = await PublishAsync(author, "Original title");
+        await WaitForReportAsync(_schools, iri);
+        using (var share = await teacher.Api.PostAsJsonAsync("/api/v1/shares", new { @object = iri }))
+            Assert.True(share.IsSuccessStatusCode, await share.Content.ReadAsStringAsync());
+        await WaitForReportAsync(_country, iri);
+
+        // An edit on the origin shows on both copies within seconds.
+        var slug = iri.Split('/')[^1];
+        using (var edit = await author.Api.PutAsJsonAsync($"/api/v1/reports/{slug}", new { title = "Corrected title", language = "en", findings = "Corrected." }))
+            Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
+        foreach (var node in new[] { _schools, _country })
+            await Eventually.TrueAsync(async () => (await node.Get<ReportStore>().FindByIriAsync(iri))?.Title == "Corrected title",
+                $"the edit to reach {node.BaseUrl}", seconds: 10);
+        // The country node believed the forwarded Update through the author's proof, and says so.
+        var forwarded = await _country.Get<ReportStore>().FindByIriAsync(iri);
+        Assert.True(forwarded!.ProofVerified);
+        Assert.StartsWith(author.Iri + "#", forwarded.VerifiedKeyId);
+
+        // A withdrawal removes it from both.
+        using (var withdraw = await author.Api.DeleteAsync($"/api/v1/reports/{slug}"))
+            Assert.Equal(HttpStatusCode.NoContent, withdraw.StatusCode);
+        foreach (var node in new[] { _schools, _country })
+        {
+            await Eventually.TrueAsync(async () => (await node.Get<ReportStore>().FindByIriAsync(iri))?.DeletedAt is not null,
+                $"the withdrawal to reach {node.BaseUrl}", seconds: 10);
+            var listed = await node.Http.GetFromJsonAsync<JsonElement>("/api/v1/reports?origin=federated");
+            Assert.DoesNotContain(listed.EnumerateArray(), r => r.GetProperty("iri").GetString() == iri);
+        }
+        // The teacher's share of it has left her public outbox.
+        var outbox = await _schools.Http.GetFromJsonAsync<JsonElement>($"{teacher.Iri}/outbox");
+        Assert.Equal(0, outbox.GetProperty("totalItems").GetInt32());
+    }
+
     [Fact]
     public async Task Following_an_unknown_handle_is_a_clear_error()
     {

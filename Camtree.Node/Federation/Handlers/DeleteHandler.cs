@@ -7,7 +7,8 @@ namespace Camtree.Node.Federation.Handlers;
 /// <c>Delete</c>: of a report or comment by its author, which leaves the library; or of the actor itself
 /// (an account closed), whose follows end and whose reports leave the library.
 /// </summary>
-public sealed class DeleteHandler(ReportStore reports, InteractionStore interactions, FollowStore follows, TimeProvider time) : IActivityHandler
+public sealed class DeleteHandler(
+    ReportStore reports, InteractionStore interactions, FollowStore follows, InboxForwarding forwarding, TimeProvider time) : IActivityHandler
 {
     public string ActivityType => AsTypes.Delete;
 
@@ -22,7 +23,13 @@ public sealed class DeleteHandler(ReportStore reports, InteractionStore interact
             return null;
         }
         if (!Origin.Same(iri, received.Actor)) return "Delete of an object on another origin";
-        if (await reports.MarkDeletedAsync(iri, received.Actor, now)) return null;
+        if (await reports.MarkDeletedAsync(iri, received.Actor, now))
+        {
+            // The withdrawal goes on to those this node shared the report with, and the shares leave public outboxes.
+            await forwarding.ForwardAsync(received, iri);
+            await forwarding.WithdrawSharesAsync(iri);
+            return null;
+        }
         if (await interactions.DeleteCommentAsync(iri, received.Actor, now)) return null;
         return $"Delete of {iri}, which is not held here (or not the actor's)";
     }

@@ -8,8 +8,8 @@ namespace Camtree.Node.Federation.Handlers;
 /// replaced when its author edits it. An actor may only update itself and its own objects.
 /// </summary>
 public sealed class UpdateHandler(
-    ReportStore reports, InteractionStore interactions, ActorDirectory directory, Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options,
-    TimeProvider time) : IActivityHandler
+    ReportStore reports, InteractionStore interactions, ActorDirectory directory, InboxForwarding forwarding,
+    Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options, TimeProvider time) : IActivityHandler
 {
     public string ActivityType => AsTypes.Update;
 
@@ -31,7 +31,10 @@ public sealed class UpdateHandler(
         if (updated.HasType(AsTypes.Article))
         {
             if (await reports.FindByIriAsync(updated.Id!) is null) return "Update of a report not held here";
-            await reports.UpsertRemoteAsync(RemoteReports.FromArticle(updated, author, received.Entry.SignerKeyId, time.GetUtcNow(), options.Value.Limits.Report, received.Entry.ProofVerified));
+            if (!await reports.UpsertRemoteAsync(RemoteReports.FromArticle(updated, author, received.Entry.SignerKeyId, time.GetUtcNow(), options.Value.Limits.Report, received.Entry.ProofVerified)))
+                return "Update of a report that is withdrawn, or someone else's";
+            // Those this node shared the report with hold a copy too: the correction goes on to them.
+            await forwarding.ForwardAsync(received, updated.Id!);
             return null;
         }
         if (updated.HasType(AsTypes.Note) && await interactions.FindCommentAsync(updated.Id!) is { } comment && comment.AuthorIri == received.Actor)
