@@ -45,7 +45,13 @@ public sealed class InboxWorker(
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
-            var reason = e is OperationCanceledException ? $"timed out after {_handlerTimeout.TotalSeconds:0} s" : e.Message;
+            // A peer's failure reads as what it was; anything else names its exception type, so that a defect shows as one.
+            var reason = e switch
+            {
+                OperationCanceledException => $"timed out after {_handlerTimeout.TotalSeconds:0} s",
+                HttpRequestException => e.Message,
+                _ => $"{e.GetType().Name}: {e.Message}",
+            };
             // Recording the failure can itself fail (the database is locked or full): that leaves this method, the
             // loop logs it and goes on, and the row, still unmarked, is tried again.
             var retryAt = await inbox.MarkFailedAsync(entry, reason, time.GetUtcNow());

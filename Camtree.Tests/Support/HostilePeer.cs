@@ -86,11 +86,15 @@ public sealed class HostilePeer : IAsyncDisposable
     }
 
     /// <summary>Publishes an actor with a fresh RSA key (<c>#main-key</c>) and an inbox, and returns it.</summary>
-    public PeerActor AddActor(string name)
+    public PeerActor AddActor(string name) => AddActorAt($"/users/{name}");
+
+    /// <summary>Publishes an actor at any path (as a captured payload names it).</summary>
+    public PeerActor AddActorAt(string path)
     {
         var keys = RsaKeyPair.Generate();
-        var iri = $"{BaseUrl}/users/{name}";
-        Serve($"/users/{name}", new JsonObject
+        var iri = BaseUrl + path;
+        var name = path.TrimEnd('/').Split('/')[^1];
+        Serve(path, new JsonObject
         {
             ["@context"] = new JsonArray("https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"),
             ["id"] = iri,
@@ -103,7 +107,7 @@ public sealed class HostilePeer : IAsyncDisposable
             ["endpoints"] = new JsonObject { ["sharedInbox"] = $"{BaseUrl}/inbox" },
             ["publicKey"] = new JsonObject { ["id"] = $"{iri}#main-key", ["owner"] = iri, ["publicKeyPem"] = keys.PublicKeyPem },
         });
-        return new PeerActor(iri, $"/users/{name}", keys);
+        return new PeerActor(iri, path, keys);
     }
 
     /// <summary>Serves a JSON document at a path (as <c>application/activity+json</c>).</summary>
