@@ -222,6 +222,8 @@ async Task<ServerProcess> StartNodeAsync(string name, string url, string dataDir
     [
         "--urls", url, $"--Camtree:PublicUrl={url}", $"--Camtree:DataDirectory={dataDirectory}", "--Camtree:SeedDemo=false",
         "--Camtree:AllowPrivateNetworks=true", "--Camtree:NodeName=Benchmark node", "--Logging:LogLevel:Default=Warning",
+        // The load driver is one sending host on one address: the per-host inbox limit would measure itself.
+        "--Camtree:Limits:InboxBurstPerHost=1000000", "--Camtree:Limits:InboxPerSecondPerHost=1000000",
     ], url + "/nodeinfo/2.1");
 
 async Task QuietAsync(string what, Process server)

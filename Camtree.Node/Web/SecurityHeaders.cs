@@ -8,11 +8,11 @@ namespace Camtree.Node.Web;
 public static class SecurityHeaders
 {
     /// <summary>
-    /// Nothing runs; styles only from this node; images from here or https (report figures); forms post here only;
+    /// Nothing runs; styles and images only from this node; forms post here only;
     /// no <c>&lt;base&gt;</c>, no framing by others.
     /// </summary>
     public const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; img-src 'self' https:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
