@@ -24,6 +24,14 @@ public sealed class DeliveryWorker(
     public const int PerHostInFlight = 4;
 
     private readonly HashSet<long> _inFlight = [];
+    /// <summary>
+    /// Rows whose outcome could not be recorded (the database refused the write), with when they may be sent again:
+    /// such a row still looks due, and without this the worker would send it again at once, in a loop.
+    /// </summary>
+    private readonly Dictionary<long, DateTimeOffset> _unrecorded = [];
+
+    /// <summary>How long a row whose outcome could not be recorded waits before it is sent again.</summary>
+    public static readonly TimeSpan UnrecordedPause = TimeSpan.FromMinutes(1);
     private readonly SemaphoreSlim _hostHealthLock = new(1, 1);
     private readonly SemaphoreSlim _slots = new(Parallelism, Parallelism);
 
@@ -41,10 +49,15 @@ public sealed class DeliveryWorker(
     private async Task PassAsync(List<Task> running, CancellationToken stoppingToken)
     {
         long[] busyIds;
-        lock (_inFlight) busyIds = [.. _inFlight];
+        var now = time.GetUtcNow();
+        lock (_inFlight)
+        {
+            foreach (var (id, until) in _unrecorded.ToList()) if (until <= now) _unrecorded.Remove(id);
+            busyIds = [.. _inFlight, .. _unrecorded.Keys];
+        }
         // Take a slot's worth of work at once and start each as a slot frees: querying per freed slot made
         // the queue query the bottleneck of a large fan-out (measured).
-        var due = await deliveries.DueAsync(time.GetUtcNow(), Parallelism, PerHostInFlight, busyIds);
+        var due = await deliveries.DueAsync(now, Parallelism, PerHostInFlight, busyIds);
         foreach (var delivery in due)
         {
             await _slots.WaitAsync(stoppingToken);
@@ -71,8 +84,9 @@ public sealed class DeliveryWorker(
             }
             catch (Exception recording)
             {
-                // The row stays as it was and is sent again (receivers dedupe by activity id); the worker goes on.
-                logger.LogError(recording, "Delivery {Id}: its failure could not be recorded", delivery.Id);
+                // The row stays as it was and is sent again after a pause (receivers dedupe by activity id); the worker goes on.
+                logger.LogError(recording, "Delivery {Id}: its outcome could not be recorded; sending it again in {Pause}", delivery.Id, UnrecordedPause);
+                lock (_inFlight) _unrecorded[delivery.Id] = time.GetUtcNow() + UnrecordedPause;
             }
         }
         finally

@@ -50,8 +50,7 @@ public sealed class ActivitySender(HttpClient http, DeliveryOptions? options = n
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode) return new DeliveryOutcome(true, false, status, null);
-            var reason = await BoundedContent.ReadPrefixAsync(response.Content, _options.MaxResponseBytes, timeout.Token);
-            if (reason.Length > _options.MaxErrorChars) reason = reason[.._options.MaxErrorChars];
+            var reason = await ReadReasonAsync(response.Content, timeout.Token, cancellationToken);
             return new DeliveryOutcome(false, IsPermanent(response.StatusCode), status, $"{status}: {reason}", RetryAfterOf(response));
         }
         catch (HttpRequestException e) { return new DeliveryOutcome(false, false, null, e.Message); }
@@ -60,7 +59,21 @@ public sealed class ActivitySender(HttpClient http, DeliveryOptions? options = n
             return new DeliveryOutcome(false, false, null, $"timed out after {_options.Timeout.TotalSeconds:0} s");
         }
         catch (IOException e) { return new DeliveryOutcome(false, false, null, $"the connection failed: {e.Message}"); }
-        catch (InvalidDataException e) { return new DeliveryOutcome(false, false, null, $"the answer could not be decoded: {e.Message}"); }
+    }
+
+    /// <summary>
+    /// The start of a refusal's body, for the operator; the status is what counts, so a body that is cut off, does not
+    /// decompress or does not arrive in time is noted as such rather than losing the status.
+    /// </summary>
+    private async Task<string> ReadReasonAsync(HttpContent content, CancellationToken timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reason = await BoundedContent.ReadPrefixAsync(content, _options.MaxResponseBytes, timeout);
+            return reason.Length > _options.MaxErrorChars ? reason[.._options.MaxErrorChars] : reason;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException) { return $"(its body could not be read: {e.Message})"; }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { return "(its body did not arrive in time)"; }
     }
 
     /// <summary>Mastodon's rule: a 4xx is final, except 401 (key not yet known), 408 and 429.</summary>

@@ -204,6 +204,7 @@ public sealed class AbuseLimitsTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.NoContent, (await op.Api.DeleteAsync($"/api/v1/admin/tokens/{anaToken.GetProperty("id").GetString()}")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await ana.Api.GetAsync("/api/v1/me")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await op.Api.DeleteAsync("/api/v1/admin/tokens/000000000000")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await op.Api.DeleteAsync("/api/v1/admin/tokens/not-an-id")).StatusCode);
     }
 
     [Fact]

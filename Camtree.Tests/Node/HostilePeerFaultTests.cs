@@ -19,37 +19,45 @@ public sealed class MeasuredAlone
 
 /// <summary>
 /// Every activity handler, and delivery, against a peer that misbehaves in each of the ways real servers do: 404,
-/// 410, 500, 429 with Retry-After, no answer, a trickle, a redirect loop, malformed JSON, an oversized body and a
-/// gzip bomb. Real HTTP on 127.0.0.1 both ways. For each: the node stays up and answers, the activity ends
+/// 410, 500, 429 with Retry-After, no answer, a trickle, a redirect loop, malformed JSON, an oversized body, a
+/// gzip bomb, a body cut off mid-way and a body that claims gzip but is not. Real HTTP on 127.0.0.1 both ways. For each: the node stays up and answers, the activity ends
 /// processed or scheduled for a retry with its reason (never half-written), the delivery ends retried or failed
 /// with its reason, and the node's allocations stay far below what the fault would cost if read whole.
 /// </summary>
 [Collection(MeasuredAlone.Name)]
-public sealed class HostilePeerFaultTests : IAsyncLifetime
+public sealed class HostilePeerFaultTests(HostilePeerFaultTests.Fixture fixture) : IClassFixture<HostilePeerFaultTests.Fixture>
 {
     /// <summary>Far above what one case needs (a few MB), far below a gzip bomb read whole (100 MB).</summary>
     private const long AllocationBound = 40L * 1024 * 1024;
 
-    private TestNode _node = null!;
-    private HostilePeer _peer = null!;
-    private Practitioner _reader = null!;
-
-    public async Task InitializeAsync()
+    /// <summary>One node and one peer for all cases (each case uses actors of its own).</summary>
+    public sealed class Fixture : IAsyncLifetime
     {
-        _node = await TestNode.StartAsync("faults", settings: new Dictionary<string, string?>
+        public TestNode Node { get; private set; } = null!;
+        public HostilePeer Peer { get; private set; } = null!;
+        public Practitioner Reader { get; private set; } = null!;
+
+        public async Task InitializeAsync()
         {
-            ["Camtree:Limits:FetchTimeoutSeconds"] = "1",
-            ["Camtree:Limits:DeliveryTimeoutSeconds"] = "1",
-        });
-        _peer = await HostilePeer.StartAsync();
-        _reader = await _node.AddPractitionerAsync("reader", "Reader");
+            Node = await TestNode.StartAsync("faults", settings: new Dictionary<string, string?>
+            {
+                ["Camtree:Limits:FetchTimeoutSeconds"] = "1",
+                ["Camtree:Limits:DeliveryTimeoutSeconds"] = "1",
+            });
+            Peer = await HostilePeer.StartAsync();
+            Reader = await Node.AddPractitionerAsync("reader", "Reader");
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Node.DisposeAsync();
+            await Peer.DisposeAsync();
+        }
     }
 
-    public async Task DisposeAsync()
-    {
-        await _node.DisposeAsync();
-        await _peer.DisposeAsync();
-    }
+    private TestNode Node => fixture.Node;
+    private HostilePeer Peer => fixture.Peer;
+    private Practitioner Reader => fixture.Reader;
 
     public static TheoryData<string, PeerFault> Cases()
     {
@@ -64,21 +72,22 @@ public sealed class HostilePeerFaultTests : IAsyncLifetime
     [MemberData(nameof(Cases))]
     public async Task A_misbehaving_peer_cannot_stop_or_bloat_the_node(string type, PeerFault fault)
     {
+        Peer.ClearFaults();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
 
         // 1. The key cannot be fetched: refused at once with the reason, nothing recorded.
-        var keyless = _peer.AddActor($"k-{type}-{fault}".ToLowerInvariant());
-        _peer.Fault(keyless.Path, fault);
+        var keyless = Peer.AddActor($"k-{type}-{fault}".ToLowerInvariant());
+        Peer.Fault(keyless.Path, fault);
         var refusedId = $"{keyless.Iri}/activities/{Guid.NewGuid():N}";
-        var refused = await PostAsync(keyless, Activity(type, keyless, refusedId, $"{_node.BaseUrl}/users/reader"));
+        var refused = await PostAsync(keyless, Activity(type, keyless, refusedId, $"{Node.BaseUrl}/users/reader"));
         Assert.Equal(401, refused.StatusCode);
         Assert.Contains("could not fetch key", refused.Error);
-        Assert.Null(await _node.Get<InboxStore>().FindAsync(refusedId));
+        Assert.Null(await Node.Get<InboxStore>().FindAsync(refusedId));
 
         // 2. The key was fetched; then the peer turns hostile while the activity is being applied.
-        var actor = _peer.AddActor($"h-{type}-{fault}".ToLowerInvariant());
+        var actor = Peer.AddActor($"h-{type}-{fault}".ToLowerInvariant());
         var activityId = await ArrangeAndSendAsync(type, actor, fault);
-        var entry = await Eventually.GetAsync(async () => await _node.Get<InboxStore>().FindAsync(activityId) is { } e && (e.ProcessedAt is not null || e.Attempts > 0) ? e : null,
+        var entry = await Eventually.GetAsync(async () => await Node.Get<InboxStore>().FindAsync(activityId) is { } e && (e.ProcessedAt is not null || e.Attempts > 0) ? e : null,
             $"the {type} to be processed or to fail");
         await AssertOutcomeAsync(type, actor, fault, entry);
 
@@ -90,7 +99,7 @@ public sealed class HostilePeerFaultTests : IAsyncLifetime
     /// <summary>Sets up what the activity needs (with the peer still well-behaved), turns the fault on, and sends it.</summary>
     private async Task<string> ArrangeAndSendAsync(string type, PeerActor actor, PeerFault fault)
     {
-        var readerIri = _reader.Iri;
+        var readerIri = Reader.Iri;
         string? followIri = null;
         string? objectIri = null;
         switch (type)
@@ -108,14 +117,14 @@ public sealed class HostilePeerFaultTests : IAsyncLifetime
                 await SendAndWaitAsync(actor, Activity("Accept", actor, $"{actor.Iri}/activities/{Guid.NewGuid():N}", followIri));
                 break;
             case "Like":
-                using (var published = await _reader.Api.PostAsJsonAsync("/api/v1/reports", new { title = "Liked", language = "en", findings = "f" }))
+                using (var published = await Reader.Api.PostAsJsonAsync("/api/v1/reports", new { title = "Liked", language = "en", findings = "f" }))
                     objectIri = (await published.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("iri").GetString();
                 break;
         }
 
         // The node has the actor and its key (as after any earlier exchange) before the peer turns hostile.
-        Assert.NotNull(await _node.Get<Camtree.Node.Federation.ActorDirectory>().ResolveAsync(actor.KeyId, refresh: false, CancellationToken.None));
-        _peer.FaultEverything(fault);
+        Assert.NotNull(await Node.Get<Camtree.Node.Federation.ActorDirectory>().ResolveAsync(actor.KeyId, refresh: false, CancellationToken.None));
+        Peer.FaultEverything(fault);
         var id = $"{actor.Iri}/activities/{Guid.NewGuid():N}";
         var json = type switch
         {
@@ -141,7 +150,7 @@ public sealed class HostilePeerFaultTests : IAsyncLifetime
 
     private async Task AssertOutcomeAsync(string type, PeerActor actor, PeerFault fault, InboxEntry entry)
     {
-        var follows = _node.Get<FollowStore>();
+        var follows = Node.Get<FollowStore>();
         switch (type)
         {
             case "Update" or "Announce":
@@ -149,16 +158,16 @@ public sealed class HostilePeerFaultTests : IAsyncLifetime
                 Assert.Null(entry.ProcessedAt);
                 Assert.Equal(1, entry.Attempts);
                 Assert.False(string.IsNullOrWhiteSpace(entry.LastError));
-                Assert.True(entry.RetryAt > _node.Clock.GetUtcNow(), "a retry is scheduled");
+                Assert.True(entry.RetryAt > Node.Clock.GetUtcNow(), "a retry is scheduled");
                 Assert.Null(entry.FailedAt);
                 if (type == "Announce")
                 {
-                    Assert.Null(await _node.Get<ReportStore>().FindByIriAsync($"{actor.Iri}/reports/unreachable"));
-                    Assert.False(await _node.Get<InteractionStore>().HasAsync(InteractionKinds.Share, actor.Iri, $"{actor.Iri}/reports/unreachable"));
+                    Assert.Null(await Node.Get<ReportStore>().FindByIriAsync($"{actor.Iri}/reports/unreachable"));
+                    Assert.False(await Node.Get<InteractionStore>().HasAsync(InteractionKinds.Share, actor.Iri, $"{actor.Iri}/reports/unreachable"));
                 }
                 else
                 {
-                    Assert.Equal(actor.Iri, (await _node.Get<RemoteActorStore>().FindAsync(actor.Iri))?.Iri);
+                    Assert.Equal(actor.Iri, (await Node.Get<RemoteActorStore>().FindAsync(actor.Iri))?.Iri);
                 }
                 return;
             default:
@@ -168,24 +177,24 @@ public sealed class HostilePeerFaultTests : IAsyncLifetime
         switch (type)
         {
             case "Follow":
-                Assert.Contains(await follows.ListFollowersAsync(_reader.Actor.Id), f => f.OtherIri == actor.Iri);
+                Assert.Contains(await follows.ListFollowersAsync(Reader.Actor.Id), f => f.OtherIri == actor.Iri);
                 await AssertAcceptDeliveryFailedAsync(entry.ActivityIri, fault);
                 break;
             case "Undo":
-                Assert.DoesNotContain(await follows.ListFollowersAsync(_reader.Actor.Id, state: null), f => f.OtherIri == actor.Iri);
+                Assert.DoesNotContain(await follows.ListFollowersAsync(Reader.Actor.Id, state: null), f => f.OtherIri == actor.Iri);
                 break;
             case "Accept":
-                Assert.Equal(FollowStates.Accepted, (await follows.FindFollowingAsync(_reader.Actor.Id, actor.Iri))?.State);
+                Assert.Equal(FollowStates.Accepted, (await follows.FindFollowingAsync(Reader.Actor.Id, actor.Iri))?.State);
                 break;
             case "Reject" or "Delete":
-                Assert.Null(await follows.FindFollowingAsync(_reader.Actor.Id, actor.Iri));
+                Assert.Null(await follows.FindFollowingAsync(Reader.Actor.Id, actor.Iri));
                 break;
             case "Create":
-                Assert.Contains(await _node.Get<ReportStore>().ListAsync(ReportOrigin.Federated, limit: 500), r => r.AuthorIri == actor.Iri);
+                Assert.Contains(await Node.Get<ReportStore>().ListAsync(ReportOrigin.Federated, limit: 500), r => r.AuthorIri == actor.Iri);
                 break;
             case "Like":
-                Assert.Single(await _node.Get<InteractionStore>().ActorsAsync(InteractionKinds.Like,
-                    (await _node.Get<ReportStore>().ListAsync(ReportOrigin.Local, limit: 1))[0].Iri), actor.Iri);
+                Assert.Single(await Node.Get<InteractionStore>().ActorsAsync(InteractionKinds.Like,
+                    (await Node.Get<ReportStore>().ListAsync(ReportOrigin.Local, limit: 1))[0].Iri), actor.Iri);
                 break;
         }
     }
@@ -195,7 +204,7 @@ public sealed class HostilePeerFaultTests : IAsyncLifetime
     {
         var row = await Eventually.GetAsync(async () =>
         {
-            await using var connection = await _node.Get<Database>().OpenAsync();
+            await using var connection = await Node.Get<Database>().OpenAsync();
             return await connection.QuerySingleOrDefaultAsync<DeliveryRow>("""
                 SELECT d.* FROM deliveries d JOIN outbox o ON o.iri = d.activity_iri
                 WHERE o.activity_type = 'Accept' AND instr(o.json, @followIri) > 0 AND d.attempts > 0
@@ -208,28 +217,28 @@ public sealed class HostilePeerFaultTests : IAsyncLifetime
             return;
         }
         Assert.False(string.IsNullOrWhiteSpace(row.LastError));
-        var permanent = fault is PeerFault.NotFound or PeerFault.Gone or PeerFault.GzipBomb; // 404, 410, 400: Mastodon's permanent failures
+        var permanent = fault is PeerFault.NotFound or PeerFault.Gone or PeerFault.GzipBomb or PeerFault.BadGzip; // 404, 410, 400: Mastodon's permanent failures
         Assert.Equal(permanent ? DeliveryStates.Failed : DeliveryStates.Pending, row.State);
         if (fault == PeerFault.TooManyRequests)
-            Assert.True(row.NextAttemptAt >= _node.Clock.GetUtcNow().AddSeconds(100), "Retry-After: 120 is honoured");
+            Assert.True(row.NextAttemptAt >= Node.Clock.GetUtcNow().AddSeconds(100), "Retry-After: 120 is honoured");
         if (fault == PeerFault.GzipBomb) Assert.True(row.LastError!.Length <= 600, "only a bounded prefix of the answer is kept");
     }
 
     private async Task AssertHealthyAsync()
     {
-        Assert.False(_node.Get<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested, "the node is stopping");
-        using var nodeinfo = await _node.Http.GetAsync("/nodeinfo/2.1");
+        Assert.False(Node.Get<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested, "the node is stopping");
+        using var nodeinfo = await Node.Http.GetAsync("/nodeinfo/2.1");
         Assert.Equal(HttpStatusCode.OK, nodeinfo.StatusCode);
-        _peer.ClearFaults();
+        Peer.ClearFaults();
     }
 
     private async Task<string> FollowFromReaderAsync(PeerActor actor)
     {
-        _peer.ClearFaults();
-        using var response = await _reader.Api.PostAsJsonAsync("/api/v1/follows", new { target = actor.Iri });
+        Peer.ClearFaults();
+        using var response = await Reader.Api.PostAsJsonAsync("/api/v1/follows", new { target = actor.Iri });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var follow = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("follow").GetString()!;
-        await Eventually.TrueAsync(() => Task.FromResult(_peer.Received.Any(r => r.Body.Contains(follow))), "the Follow to reach the peer");
+        await Eventually.TrueAsync(() => Task.FromResult(Peer.Received.Any(r => r.Body.Contains(follow))), "the Follow to reach the peer");
         return follow;
     }
 
@@ -237,13 +246,13 @@ public sealed class HostilePeerFaultTests : IAsyncLifetime
     {
         var id = JsonDocument.Parse(json).RootElement.GetProperty("id").GetString()!;
         Assert.Equal(202, (await PostAsync(actor, json)).StatusCode);
-        await Eventually.TrueAsync(async () => (await _node.Get<InboxStore>().FindAsync(id))?.ProcessedAt is not null, "the set-up activity to be processed");
+        await Eventually.TrueAsync(async () => (await Node.Get<InboxStore>().FindAsync(id))?.ProcessedAt is not null, "the set-up activity to be processed");
     }
 
     private async Task<Camtree.Protocol.Delivery.DeliveryOutcome> PostAsync(PeerActor actor, string json)
     {
         using var key = actor.SigningKey();
-        var outcome = await SignedPost.SendAsync($"{_node.BaseUrl}/inbox", json, key);
+        var outcome = await SignedPost.SendAsync($"{Node.BaseUrl}/inbox", json, key);
         return outcome with { StatusCode = outcome.StatusCode ?? 0 };
     }
 

@@ -84,6 +84,32 @@ public sealed class PublicPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unexpected_failure_is_a_500_that_says_so_in_the_clients_form_without_details()
+    {
+        await using (var connection = await _node.Get<Database>().OpenAsync())
+            await Dapper.SqlMapper.ExecuteAsync(connection, "ALTER TABLE reports RENAME TO reports_away");
+        try
+        {
+            using var browser = Browser();
+            using var page = await browser.GetAsync("/");
+            Assert.Equal(HttpStatusCode.InternalServerError, page.StatusCode);
+            var html = await page.Content.ReadAsStringAsync();
+            Assert.Contains("<h1>Something went wrong</h1>", html);
+            Assert.DoesNotContain("reports", html); // nothing of the exception reaches the client
+            using var json = await _node.Http.GetAsync("/api/v1/reports");
+            Assert.Equal(HttpStatusCode.InternalServerError, json.StatusCode);
+            Assert.Contains("operator", (await json.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        }
+        finally
+        {
+            await using var connection = await _node.Get<Database>().OpenAsync();
+            await Dapper.SqlMapper.ExecuteAsync(connection, "ALTER TABLE reports_away RENAME TO reports");
+        }
+        using var again = await _node.Http.GetAsync("/api/v1/reports");
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
+
+    [Fact]
     public async Task A_wrong_method_is_explained_in_the_clients_form()
     {
         using var browser = Browser();

@@ -134,6 +134,72 @@ public sealed class WorkerResilienceTests : IAsyncLifetime
         await AssertAliveAsync();
     }
 
+    [Fact]
+    public async Task A_delivery_whose_outcome_cannot_be_recorded_is_not_sent_again_in_a_loop()
+    {
+        var database = _node.Get<Database>();
+        await using (var connection = await database.OpenAsync())
+            await connection.ExecuteAsync("""
+                CREATE TRIGGER refuse_delivery_outcomes BEFORE UPDATE OF attempts ON deliveries
+                BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;
+                """);
+        var actor = _peer.AddActor("patient");
+        var followId = $"{actor.Iri}/activities/{Guid.NewGuid():N}";
+        var follow = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["@context"] = "https://www.w3.org/ns/activitystreams", ["id"] = followId, ["type"] = "Follow",
+            ["actor"] = actor.Iri, ["object"] = $"{_node.BaseUrl}/users/reader",
+        });
+        using (var key = actor.SigningKey())
+            Assert.Equal(202, (await SignedPost.SendAsync($"{_node.BaseUrl}/inbox", follow, key)).StatusCode);
+        int Accepts() => _peer.Received.Count(r => r.Body.Contains("\"Accept\"") && r.Body.Contains(followId));
+        await Eventually.TrueAsync(() => Task.FromResult(Accepts() == 1), "the Accept to be sent");
+
+        // Delivered, but the database refuses to record it: the row still looks due, yet it is not sent again at once.
+        _node.Get<WorkSignal<DeliveryWorker>>().Notify();
+        await Task.Delay(2000);
+        Assert.Equal(1, Accepts());
+        await AssertAliveAsync();
+
+        // Once the database takes writes again and the pause is over, it is sent once more and recorded.
+        await using (var connection = await database.OpenAsync())
+            await connection.ExecuteAsync("DROP TRIGGER refuse_delivery_outcomes");
+        _node.Clock.Advance(DeliveryWorker.UnrecordedPause + TimeSpan.FromSeconds(1));
+        _node.Get<WorkSignal<DeliveryWorker>>().Notify();
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var connection = await database.OpenAsync();
+            return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM deliveries WHERE state = 'delivered' AND inbox_url LIKE @peer || '%'",
+                new { peer = _peer.BaseUrl }) == 1;
+        }, "the delivery to be recorded");
+        Assert.Equal(2, Accepts()); // the receiver dedupes by activity id
+    }
+
+    [Fact]
+    public async Task An_activity_that_takes_longer_than_the_handler_timeout_fails_with_that_reason_and_is_retried()
+    {
+        await using var node = await TestNode.StartAsync("slow-handler", settings: new Dictionary<string, string?>
+        {
+            ["Camtree:Limits:InboxHandlerTimeoutSeconds"] = "1",
+            ["Camtree:Limits:FetchTimeoutSeconds"] = "30",
+        });
+        var actor = _peer.AddActor("sluggish");
+        Assert.NotNull(await node.Get<ActorDirectory>().ResolveAsync(actor.KeyId, refresh: false, CancellationToken.None));
+        _peer.Fault(actor.Path, PeerFault.Timeout);
+        var id = $"{actor.Iri}/activities/{Guid.NewGuid():N}";
+        var json = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["@context"] = "https://www.w3.org/ns/activitystreams", ["id"] = id, ["type"] = "Update", ["actor"] = actor.Iri,
+            ["object"] = new { id = actor.Iri, type = "Person", inbox = $"{actor.Iri}/inbox" },
+        });
+        using (var key = actor.SigningKey())
+            Assert.Equal(202, (await SignedPost.SendAsync($"{node.BaseUrl}/inbox", json, key)).StatusCode);
+        var entry = await Eventually.GetAsync(async () => await node.Get<InboxStore>().FindAsync(id) is { Attempts: 1 } e ? e : null, "the attempt to time out");
+        Assert.Equal("timed out after 1 s", entry.LastError);
+        Assert.True(entry.RetryAt > node.Clock.GetUtcNow());
+        Assert.False(node.Get<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+    }
+
     /// <summary>Sends a signed <c>Update</c> of the actor itself; unless <paramref name="fail"/> is false, its document then answers 500.</summary>
     private async Task<string> SendUpdateOfSelfAsync(PeerActor actor, bool fail = true)
     {

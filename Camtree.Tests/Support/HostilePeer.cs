@@ -31,6 +31,10 @@ public enum PeerFault
     OversizedBody,
     /// <summary>A 110 KB gzip body that inflates to 100 MB (<c>Content-Encoding: gzip</c>); 200 for GETs, 400 for POSTs.</summary>
     GzipBomb,
+    /// <summary>Announces 100 KB, sends 100 bytes and drops the connection; 200 for GETs, 500 for POSTs.</summary>
+    CutOff,
+    /// <summary><c>Content-Encoding: gzip</c> on bytes that are not gzip; 200 for GETs, 400 for POSTs.</summary>
+    BadGzip,
 }
 
 /// <summary>
@@ -211,6 +215,20 @@ public sealed class HostilePeer : IAsyncDisposable
                 response.Headers.ContentEncoding = "gzip";
                 try { await response.Body.WriteAsync(Bomb.Value, aborted); }
                 catch (Exception e) when (e is OperationCanceledException or IOException) { }
+                break;
+            case PeerFault.CutOff:
+                response.StatusCode = HttpMethods.IsPost(context.Request.Method) ? 500 : 200;
+                response.ContentType = "application/activity+json";
+                response.ContentLength = 100_000;
+                await response.Body.WriteAsync(Encoding.ASCII.GetBytes("{\"id\":\"" + new string('a', 92)), aborted);
+                await response.Body.FlushAsync(aborted);
+                context.Abort();
+                break;
+            case PeerFault.BadGzip:
+                response.StatusCode = HttpMethods.IsPost(context.Request.Method) ? 400 : 200;
+                response.ContentType = "application/activity+json";
+                response.Headers.ContentEncoding = "gzip";
+                await response.Body.WriteAsync(Encoding.ASCII.GetBytes("this is not gzip at all, though it says so"), aborted);
                 break;
         }
     }
