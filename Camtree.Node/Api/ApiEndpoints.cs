@@ -45,8 +45,7 @@ public static class ApiEndpoints
     private static async Task<IResult> ListReportsAsync(string? origin, int? limit, string? before, HttpContext context, ReportStore reports)
     {
         if (limit is < 1 or > MaxPage) return Results.BadRequest(new { error = $"limit is from 1 to {MaxPage}" });
-        if (before is not null && !LibraryCursor.TryParse(before, out _)) return Results.BadRequest(new { error = "before is a cursor from a Link header" });
-        LibraryCursor.TryParse(before, out var cursor);
+        if (!LibraryCursor.TryParse(before, out var cursor) && before is not null) return Results.BadRequest(new { error = "before is a cursor from a Link header" });
         var which = origin switch
         {
             "local" => ReportOrigin.Local,

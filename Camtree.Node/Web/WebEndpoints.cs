@@ -23,8 +23,7 @@ public static class WebEndpoints
                 : BadCursor());
         app.MapGet("/@{username}", async (string username, string? before, ActorStore actors, ReportStore reports, Pages pages) =>
         {
-            if (before is not null && !LibraryCursor.TryParse(before, out _)) return BadCursor();
-            LibraryCursor.TryParse(before, out var cursor);
+            if (!LibraryCursor.TryParse(before, out var cursor) && before is not null) return BadCursor();
             return await actors.FindByUsernameAsync(username) is { } actor
                 ? pages.Profile(actor, await reports.ListAsync(ReportOrigin.Local, actor.Id, Pages.PageSize + 1, cursor), cursor is null)
                 : HttpExchange.Error(404, $"there is no practitioner {username} here");
