@@ -58,7 +58,6 @@ public sealed class ActivitySender(HttpClient http, DeliveryOptions? options = n
         {
             return new DeliveryOutcome(false, false, null, $"timed out after {_options.Timeout.TotalSeconds:0} s");
         }
-        catch (IOException e) { return new DeliveryOutcome(false, false, null, $"the connection failed: {e.Message}"); }
     }
 
     /// <summary>

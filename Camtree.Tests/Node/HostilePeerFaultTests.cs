@@ -210,7 +210,7 @@ public sealed class HostilePeerFaultTests(HostilePeerFaultTests.Fixture fixture)
                 WHERE o.activity_type = 'Accept' AND instr(o.json, @followIri) > 0 AND d.attempts > 0
                 """, new { followIri });
         }, "the Accept's delivery to be tried");
-        if (fault is PeerFault.MalformedJson or PeerFault.OversizedBody or PeerFault.Trickle)
+        if (fault is PeerFault.MalformedJson or PeerFault.OversizedBody)
         {
             // A 2xx is the inbox taking the activity: its body, endless or huge, is not read at all.
             Assert.Equal(DeliveryStates.Delivered, row.State);
@@ -222,6 +222,10 @@ public sealed class HostilePeerFaultTests(HostilePeerFaultTests.Fixture fixture)
         if (fault == PeerFault.TooManyRequests)
             Assert.True(row.NextAttemptAt >= Node.Clock.GetUtcNow().AddSeconds(100), "Retry-After: 120 is honoured");
         if (fault == PeerFault.GzipBomb) Assert.True(row.LastError!.Length <= 600, "only a bounded prefix of the answer is kept");
+        // An answer whose body cannot be read keeps its status, and says why.
+        if (fault == PeerFault.Trickle) Assert.Equal("503: (its body did not arrive in time)", row.LastError);
+        if (fault == PeerFault.CutOff) Assert.StartsWith("500: (its body could not be read", row.LastError);
+        if (fault == PeerFault.BadGzip) Assert.StartsWith("400: (its body could not be read", row.LastError);
     }
 
     private async Task AssertHealthyAsync()

@@ -21,7 +21,7 @@ public enum PeerFault
     TooManyRequests,
     /// <summary>Accepts the request and never answers.</summary>
     Timeout,
-    /// <summary>Answers 200 and sends the body a byte every 100 ms, without end.</summary>
+    /// <summary>Sends the body a byte every 100 ms, without end; 200 for GETs, 503 for POSTs.</summary>
     Trickle,
     /// <summary>302 to itself, for ever.</summary>
     RedirectLoop,
@@ -174,7 +174,7 @@ public sealed class HostilePeer : IAsyncDisposable
                 try { await Task.Delay(Timeout.Infinite, aborted); } catch (OperationCanceledException) { }
                 break;
             case PeerFault.Trickle:
-                response.StatusCode = 200;
+                response.StatusCode = HttpMethods.IsPost(context.Request.Method) ? 503 : 200;
                 response.ContentType = "application/activity+json";
                 try
                 {
@@ -217,11 +217,15 @@ public sealed class HostilePeer : IAsyncDisposable
                 catch (Exception e) when (e is OperationCanceledException or IOException) { }
                 break;
             case PeerFault.CutOff:
+                // The request is read whole first: the connection breaks in the answer, not in the request.
+                await context.Request.Body.CopyToAsync(Stream.Null, aborted);
                 response.StatusCode = HttpMethods.IsPost(context.Request.Method) ? 500 : 200;
                 response.ContentType = "application/activity+json";
                 response.ContentLength = 100_000;
                 await response.Body.WriteAsync(Encoding.ASCII.GetBytes("{\"id\":\"" + new string('a', 92)), aborted);
                 await response.Body.FlushAsync(aborted);
+                // Abort drops what Kestrel has not yet written: give the headers and the first bytes time to leave.
+                await Task.Delay(200, aborted);
                 context.Abort();
                 break;
             case PeerFault.BadGzip:
