@@ -72,6 +72,7 @@ public static class ServiceRegistration
             return new ActivitySender(sp.GetRequiredService<HttpClient>(),
                 new DeliveryOptions { Timeout = limits.DeliveryTimeout, MaxResponseBytes = limits.DeliveryResponseBytes });
         });
+        services.AddSingleton<Protocol.Inbox.InboxPipeline>();
         services.AddSingleton<InboxReceiver>();
         services.AddSingleton<Outbox>();
         services.AddSingleton<InboxForwarding>();

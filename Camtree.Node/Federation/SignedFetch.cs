@@ -1,6 +1,5 @@
 using Camtree.Node.Configuration;
-using Camtree.Protocol.Policy;
-using Camtree.Protocol.Signatures;
+using Camtree.Protocol.Inbox;
 using Microsoft.Extensions.Options;
 
 namespace Camtree.Node.Federation;
@@ -24,16 +23,12 @@ public static class SignedFetch
             var uris = http.RequestServices.GetRequiredService<LocalUris>();
             var request = await HttpExchange.ReadRequestAsync(http, 0, new Uri(uris.Base).Scheme);
             if (request is null) return HttpExchange.Error(400, "a GET has no body");
-            var policy = http.RequestServices.GetRequiredService<FederationPolicy>();
-            if (HttpSignatureVerifier.ClaimedKeyId(request) is { } keyId && Uri.TryCreate(keyId, UriKind.Absolute, out var claimed) && !policy.AllowsUrl(keyId))
-                return HttpExchange.Error(403, $"{claimed.Authority} is outside this node's federation policy");
-
-            var verification = await http.RequestServices.GetRequiredService<HttpSignatureVerifier>()
-                .VerifyRequestAsync(request, cancellationToken: http.RequestAborted);
-            if (!verification.IsValid)
-                return HttpExchange.Error(401, $"this node serves ActivityPub documents to signed requests only: {verification.Reason}");
-            return policy.AllowsUrl(verification.KeyOwner!)
-                ? await next(context)
-                : HttpExchange.Error(403, "the signer is outside this node's federation policy");
+            var (_, refusal) = await http.RequestServices.GetRequiredService<InboxPipeline>().VerifySignerAsync(request, http.RequestAborted);
+            return refusal switch
+            {
+                null => await next(context),
+                { Refusal: InboxRefusal.BadSignature } => HttpExchange.Error(401, $"this node serves ActivityPub documents to signed requests only: {refusal.Reason}"),
+                _ => HttpExchange.Error(refusal.Refusal.StatusCode(), refusal.Reason),
+            };
         });
 }
