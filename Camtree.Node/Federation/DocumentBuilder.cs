@@ -30,6 +30,10 @@ public sealed class DocumentBuilder(LocalUris uris)
             if (key.RetiredAt is { } retired) multikey["retired"] = retired.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
             return multikey;
         }).ToList(),
+        // A node's library is there to be found; a practitioner chooses.
+        Indexable = actor.ActorType == AsTypes.Person ? actor.Indexable : true,
+        Discoverable = actor.ActorType == AsTypes.Person ? actor.Discoverable : true,
+        Reports = actor.Username == LocalUris.LibraryUsername ? uris.LibraryReports : null,
     };
 
     /// <summary>A local report as an <c>Article</c>, addressed to the public and the author's followers.</summary>

@@ -34,6 +34,10 @@ public sealed class LocalUris
     public string Followers(string username) => Actor(username) + "/followers";
     public string Following(string username) => Actor(username) + "/following";
     public string SharedInbox => $"{_base}/inbox";
+    /// <summary>The library collection: every report published on this node, in publication order.</summary>
+    public string LibraryReports => Actor(LibraryUsername) + "/reports";
+    /// <summary>The library collection's partition digests.</summary>
+    public string LibraryDigests => LibraryReports + "/digests";
     public string Profile(string username) => $"{_base}/@{username}";
     public string Report(string slug) => $"{_base}/reports/{slug}";
     public string Activity(string id) => $"{_base}/activities/{id}";

@@ -11,6 +11,10 @@ public sealed record LocalActor
     public string DisplayName { get; init; } = "";
     public string Summary { get; init; } = "";
     public bool ManuallyApprovesFollowers { get; init; }
+    /// <summary>Whether the practitioner's public reports may be indexed for full-text search, here and elsewhere (FEP-5feb).</summary>
+    public bool Indexable { get; init; } = true;
+    /// <summary>Whether the practitioner may be listed in directories and suggested (FEP-5feb).</summary>
+    public bool Discoverable { get; init; } = true;
     public string PrivateKeyPem { get; init; } = "";
     public string PublicKeyPem { get; init; } = "";
     public DateTimeOffset CreatedAt { get; init; }
@@ -19,7 +23,14 @@ public sealed record LocalActor
 /// <summary>Local actors: practitioners and the library actor.</summary>
 public sealed class ActorStore(Database database)
 {
-    private const string Columns = "id, username, actor_type, display_name, summary, manually_approves_followers, private_key_pem, public_key_pem, created_at";
+    private const string Columns = "id, username, actor_type, display_name, summary, manually_approves_followers, indexable, discoverable, private_key_pem, public_key_pem, created_at";
+
+    /// <summary>Changes a practitioner's search consent; the actor document says so from then on.</summary>
+    public async Task SetConsentAsync(long id, bool indexable, bool discoverable)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync("UPDATE local_actors SET indexable = @indexable, discoverable = @discoverable WHERE id = @id", new { id, indexable, discoverable });
+    }
 
     public async Task<LocalActor> CreateAsync(LocalActor actor)
     {

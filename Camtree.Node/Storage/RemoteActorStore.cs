@@ -15,6 +15,9 @@ public sealed record StoredRemoteActor
     public string? SharedInbox { get; init; }
     public string? Url { get; init; }
     public bool ManuallyApprovesFollowers { get; init; }
+    /// <summary>FEP-5feb: the actor consents to full-text indexing of its public reports.</summary>
+    public bool Indexable { get; init; }
+    public bool Discoverable { get; init; }
     public DateTimeOffset FetchedAt { get; init; }
 
     /// <summary>A handle to show people: <c>@user@host</c>, or the IRI when the actor has no username.</summary>
@@ -29,12 +32,14 @@ public sealed class RemoteActorStore(Database database, TimeProvider time)
     {
         var now = time.GetUtcNow();
         await connection.ExecuteAsync("""
-            INSERT INTO remote_actors (iri, actor_type, username, display_name, inbox, shared_inbox, url, manually_approves_followers, fetched_at)
-            VALUES (@Id, @Type, @PreferredUsername, @Name, @Inbox, @SharedInbox, @Url, @ManuallyApprovesFollowers, @now)
+            INSERT INTO remote_actors (iri, actor_type, username, display_name, inbox, shared_inbox, url, manually_approves_followers, indexable, discoverable, fetched_at)
+            VALUES (@Id, @Type, @PreferredUsername, @Name, @Inbox, @SharedInbox, @Url, @ManuallyApprovesFollowers, @Indexable, @Discoverable, @now)
             ON CONFLICT (iri) DO UPDATE SET actor_type = excluded.actor_type, username = excluded.username,
                 display_name = excluded.display_name, inbox = excluded.inbox, shared_inbox = excluded.shared_inbox,
-                url = excluded.url, manually_approves_followers = excluded.manually_approves_followers, fetched_at = excluded.fetched_at
-            """, new { actor.Id, actor.Type, actor.PreferredUsername, actor.Name, actor.Inbox, actor.SharedInbox, actor.Url, actor.ManuallyApprovesFollowers, now }, transaction);
+                url = excluded.url, manually_approves_followers = excluded.manually_approves_followers,
+                indexable = excluded.indexable, discoverable = excluded.discoverable, fetched_at = excluded.fetched_at
+            """, new { actor.Id, actor.Type, actor.PreferredUsername, actor.Name, actor.Inbox, actor.SharedInbox, actor.Url, actor.ManuallyApprovesFollowers,
+                actor.Indexable, actor.Discoverable, now }, transaction);
         await connection.ExecuteAsync("DELETE FROM remote_keys WHERE owner_iri = @Id", new { actor.Id }, transaction);
         foreach (var key in actor.PublicKeys)
         {

@@ -23,6 +23,13 @@ public sealed record RemoteActor(
     bool ManuallyApprovesFollowers,
     IReadOnlyList<ResolvedPublicKey> PublicKeys)
 {
+    /// <summary>FEP-5feb: the actor consents to its public posts being indexed. Missing means no.</summary>
+    public bool Indexable { get; init; }
+    /// <summary>FEP-5feb: the actor may be listed and suggested. Missing means no.</summary>
+    public bool Discoverable { get; init; }
+    /// <summary>A Camtree library actor's library collection (<c>camtree:reports</c>), on the actor's own origin.</summary>
+    public string? Reports { get; init; }
+
     /// <summary>Where activities for this actor go: its server's shared inbox when it has one (ActivityPub §7.1.3).</summary>
     public string DeliveryInbox => SharedInbox ?? Inbox;
 
@@ -60,7 +67,12 @@ public sealed record RemoteActor(
             document.Id, document.Type, document.GetString("preferredUsername"), document.Name,
             inbox, sharedInbox, Iri(raw, "outbox"), Iri(raw, "followers"), document.Url,
             raw.TryGetProperty("manuallyApprovesFollowers", out var m) && m.ValueKind == JsonValueKind.True,
-            keys);
+            keys)
+        {
+            Indexable = raw.TryGetProperty("indexable", out var i) && i.ValueKind == JsonValueKind.True,
+            Discoverable = raw.TryGetProperty("discoverable", out var d) && d.ValueKind == JsonValueKind.True,
+            Reports = Iri(raw, "reports") is { } reports && RemoteDocumentClient.SameOrigin(reports, document.Id) ? reports : null,
+        };
     }
 
     private static string? Iri(JsonElement element, string property) =>

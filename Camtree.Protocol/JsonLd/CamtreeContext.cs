@@ -44,6 +44,18 @@ public static class CamtreeContext
         ["assertionMethod"] = new JsonObject { ["@id"] = "https://w3id.org/security#assertionMethod", ["@type"] = "@id", ["@container"] = "@set" },
         // When a key was retired by a rotation; proofs it made before then still verify.
         ["retired"] = new JsonObject { ["@id"] = "camtree:retired", ["@type"] = "http://www.w3.org/2001/XMLSchema#dateTime" },
+        // Search consent (FEP-5feb, Mastodon's terms): whether an actor's public posts may be indexed for full-text search,
+        // and whether it may be suggested and listed in directories.
+        ["toot"] = "http://joinmastodon.org/ns#",
+        ["indexable"] = "toot:indexable",
+        ["discoverable"] = "toot:discoverable",
+        // The library collection (on the library actor), its order (FEP-1985) and its partition digests.
+        ["reports"] = new JsonObject { ["@id"] = "camtree:reports", ["@type"] = "@id" },
+        ["orderType"] = new JsonObject { ["@id"] = "https://w3id.org/fep/1985/orderType", ["@type"] = "@id" },
+        ["digests"] = new JsonObject { ["@id"] = "camtree:digests", ["@type"] = "@id" },
+        ["partitions"] = new JsonObject { ["@id"] = "camtree:partitions", ["@container"] = "@list" },
+        ["partition"] = "camtree:partition",
+        ["digest"] = "camtree:digest",
     };
 
     /// <summary>The <c>@context</c> value of every document the node emits.</summary>

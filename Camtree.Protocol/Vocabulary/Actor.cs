@@ -25,6 +25,12 @@ public sealed record Actor
     public required PublicKey PublicKey { get; init; }
     /// <summary>The actor's Ed25519 keys as FEP-521a Multikeys (current first), which its object proofs name.</summary>
     public IReadOnlyList<System.Text.Json.Nodes.JsonObject>? AssertionMethod { get; init; }
+    /// <summary>Search consent (FEP-5feb, <c>toot:indexable</c>): the actor's public posts may be indexed for full-text search.</summary>
+    public bool? Indexable { get; init; }
+    /// <summary>FEP-5feb <c>toot:discoverable</c>: the actor may be listed in directories and suggested.</summary>
+    public bool? Discoverable { get; init; }
+    /// <summary>A Camtree library actor's library collection: every report its node publishes (<c>camtree:reports</c>).</summary>
+    public string? Reports { get; init; }
 }
 
 /// <summary>The <c>endpoints</c> of an actor (ActivityPub §4.1); Camtree publishes its shared inbox there.</summary>
