@@ -50,6 +50,7 @@ public static class NodeApp
         app.MapActors();
         app.MapInboxes();
         app.MapObjects();
+        app.MapLibraryCollection();
         app.MapApi();
         app.MapInteractions();
         app.MapAdmin();

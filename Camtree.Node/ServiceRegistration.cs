@@ -39,6 +39,7 @@ public static class ServiceRegistration
         services.AddSingleton<ActorKeyStore>();
         services.AddSingleton<TokenStore>();
         services.AddSingleton<InteractionStore>();
+        services.AddSingleton<ISubscriptionStore, SubscriptionStore>();
         return services;
     }
 
@@ -89,6 +90,7 @@ public static class ServiceRegistration
         services.AddHostedService<InboxWorker>();
         services.AddHostedService<DeliveryWorker>();
         services.AddHostedService<RetentionWorker>();
+        services.AddHostedService<LibrarySyncWorker>();
         return services;
     }
 
@@ -100,6 +102,8 @@ public static class ServiceRegistration
         services.AddSingleton<InteractionService>();
         services.AddSingleton<ProfileService>();
         services.AddSingleton<ReportCopies>();
+        services.AddSingleton<LibrarySync>();
+        services.AddSingleton<LibrarySubscriptions>();
         services.AddSingleton<DemoSeeder>();
         return services;
     }

@@ -28,7 +28,48 @@ public static class AdminEndpoints
                 ? Results.BadRequest(new { error = "name a delivery id or a host" })
                 : Results.Ok(new { dropped = await deliveries.DropAsync(selection.Id, selection.Host) }));
         MapTokens(admin);
+        MapLibraries(admin);
     }
+
+    public sealed record LibraryRequest(string? Library);
+
+    /// <summary>Subscriptions to other nodes' libraries: subscribe, list, resync, unsubscribe.</summary>
+    private static void MapLibraries(RouteGroupBuilder admin)
+    {
+        admin.MapPost("/libraries", async (LibraryRequest? request, Library.LibrarySubscriptions libraries, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(request?.Library)) return Results.BadRequest(new { error = "library is a handle (@library@host) or an actor IRI" });
+            try { return Results.Accepted(value: Describe(await libraries.SubscribeAsync(request.Library.Trim(), ct))); }
+            catch (ArgumentException e) { return Results.BadRequest(new { error = e.Message }); }
+            catch (Protocol.Discovery.RemoteFetchException e) { return Results.UnprocessableEntity(new { error = e.Message }); }
+        });
+        admin.MapGet("/libraries", async (Library.LibrarySubscriptions libraries) => Results.Ok((await libraries.ListAsync()).Select(Describe)));
+        admin.MapPost("/libraries/resync", async (LibraryRequest? request, Library.LibrarySubscriptions libraries, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(request?.Library)) return Results.BadRequest(new { error = "library is a handle (@library@host) or an actor IRI" });
+            try
+            {
+                return await libraries.ResyncAsync(request.Library.Trim(), ct) ? Results.Accepted() : Results.NotFound(new { error = $"no subscription to {request.Library}" });
+            }
+            catch (ArgumentException e) { return Results.BadRequest(new { error = e.Message }); }
+            catch (Protocol.Discovery.RemoteFetchException e) { return Results.UnprocessableEntity(new { error = e.Message }); }
+        });
+        admin.MapDelete("/libraries", async (string? library, Library.LibrarySubscriptions libraries, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(library)) return Results.BadRequest(new { error = "library is a handle (@library@host) or an actor IRI" });
+            try
+            {
+                return await libraries.UnsubscribeAsync(library.Trim(), ct) ? Results.NoContent() : Results.NotFound(new { error = $"no subscription to {library}" });
+            }
+            catch (ArgumentException e) { return Results.BadRequest(new { error = e.Message }); }
+            catch (Protocol.Discovery.RemoteFetchException e) { return Results.UnprocessableEntity(new { error = e.Message }); }
+        });
+    }
+
+    private static object Describe(Subscription s) => new
+    {
+        library = s.ActorIri, node = s.Node, state = s.State, records = s.Records, lastSyncedAt = s.LastSyncedAt, lastError = s.LastError,
+    };
 
     /// <summary>Lists API tokens by public id, and revokes one.</summary>
     private static void MapTokens(RouteGroupBuilder admin)

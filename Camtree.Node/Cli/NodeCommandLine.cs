@@ -20,6 +20,7 @@ public static class NodeCommandLine
         root.Subcommands.Add(PractitionerCommands.Create(context));
         root.Subcommands.Add(TokenCommands.Create(context));
         root.Subcommands.Add(DeliveryCommands.Create(context));
+        root.Subcommands.Add(LibraryCommands.Create(context));
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output });
     }
 

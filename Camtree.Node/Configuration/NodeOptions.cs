@@ -47,6 +47,9 @@ public sealed class NodeOptions
     /// <summary>The bounds on what peers and clients can make the node do (<c>Camtree:Limits:*</c>).</summary>
     public LimitsOptions Limits { get; set; } = new();
 
+    /// <summary>How the node keeps its subscriptions to other libraries in sync (<c>Camtree:Library:*</c>).</summary>
+    public LibraryOptions Library { get; set; } = new();
+
     /// <summary>The SQLite file's full path.</summary>
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDirectory), "camtree.db");
 }
@@ -62,4 +65,16 @@ public sealed class FederationOptions
 
     /// <param name="self">The node's own authority, which the policy never excludes.</param>
     public Camtree.Protocol.Policy.FederationPolicy ToPolicy(string self) => new(Mode, Domains, self);
+}
+
+/// <summary>Library subscriptions: how often they are repaired, and how much one run reads.</summary>
+public sealed class LibraryOptions
+{
+    /// <summary>How often a synced subscription compares partition digests with its origin and repairs what differs.</summary>
+    public double RepairIntervalMinutes { get; set; } = 360;
+
+    /// <summary>The most pages one run reads (of 100 reports each); a larger library goes on at the next run, from its cursor.</summary>
+    public int MaxPagesPerRun { get; set; } = 2_000;
+
+    public TimeSpan RepairInterval => TimeSpan.FromMinutes(RepairIntervalMinutes);
 }

@@ -35,9 +35,11 @@ public sealed class ReportService(
             ReceivedAt = now,
         };
 
-        // The Article travels with its own proof (and context), exactly as it is served at its IRI.
+        // The Article travels with its own proof (and context), exactly as it is served at its IRI (and in the library collection).
         var article = documents.Report(report, author);
-        var create = documents.Activity(AsTypes.Create, author, await proofs.ReportAsync(report, author), article.To, article.Cc, report.PublishedAt);
+        var signed = await proofs.ReportAsync(report, author);
+        report = report with { SignedJson = signed.ToJsonString(Protocol.JsonLd.ActivityJson.Options) };
+        var create = documents.Activity(AsTypes.Create, author, signed, article.To, article.Cc, report.PublishedAt);
         var outgoing = new List<Outgoing> { new(author, create, true, FollowerInboxes(author)) };
 
         // The node's library actor shares every report published here, so that following the library
@@ -66,7 +68,9 @@ public sealed class ReportService(
             PublishedAt = existing.PublishedAt, ReceivedAt = existing.ReceivedAt, UpdatedAt = time.GetUtcNow(),
         };
         var article = documents.Report(report, author);
-        var update = documents.Activity(AsTypes.Update, author, await proofs.ReportAsync(report, author), article.To, article.Cc, report.UpdatedAt!.Value);
+        var signed = await proofs.ReportAsync(report, author);
+        report = report with { SignedJson = signed.ToJsonString(Protocol.JsonLd.ActivityJson.Options) };
+        var update = documents.Activity(AsTypes.Update, author, signed, article.To, article.Cc, report.UpdatedAt!.Value);
         await outbox.SendAsync(author, update, isPublic: true, EveryCopy(author, report.Iri),
             alongside: (connection, transaction) => reports.UpdateLocalAsync(connection, transaction, report));
         return report;
@@ -92,14 +96,17 @@ public sealed class ReportService(
     }
 
     /// <summary>
-    /// Where an Update or Delete of a report goes: wherever a copy of it may be. The author's followers now, every inbox
-    /// that was sent its Create, an Announce of it (the library's, a colleague's) or an earlier Update, and the remote
-    /// actors known to have shared it (their own followers then get it from them, forwarded).
+    /// Where an Update or Delete of a report goes: wherever a copy of it may be. The author's followers and the library's
+    /// followers now (a library subscriber holds every report, however old), every inbox that was sent its Create, an
+    /// Announce of it (the library's, a colleague's) or an earlier Update, and the remote actors known to have shared it
+    /// (their own followers then get it from them, forwarded).
     /// </summary>
     private Func<System.Data.IDbConnection, System.Data.IDbTransaction, Task<IEnumerable<string>>> EveryCopy(LocalActor author, string reportIri) =>
         async (connection, transaction) =>
         {
             var recipients = (await follows.FollowerInboxesAsync(connection, transaction, author.Id)).ToList();
+            if (await actors.FindByUsernameAsync(LocalUris.LibraryUsername) is { } library)
+                recipients.AddRange(await follows.FollowerInboxesAsync(connection, transaction, library.Id));
             recipients.AddRange(await interactions.RemoteSharerInboxesAsync(connection, transaction, reportIri));
             var reached = await deliveries.InboxesReachedAsync(connection, transaction, reportIri);
             return InboxResolver.ResolveInboxes(recipients).Union(reached, StringComparer.Ordinal);

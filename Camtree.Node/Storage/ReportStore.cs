@@ -46,6 +46,12 @@ public sealed record ReportRow
     public DateTimeOffset? UpdatedAt { get; init; }
     /// <summary>Set once the report was deleted: it answers 410 with a Tombstone and leaves the library.</summary>
     public DateTimeOffset? DeletedAt { get; init; }
+    /// <summary>Local reports: the signed Article as its IRI serves it (null until first needed, for reports older than the column).</summary>
+    public string? SignedJson { get; init; }
+    /// <summary>Received reports: the Article's <c>updated</c> as its origin sent it.</summary>
+    public DateTimeOffset? OriginUpdated { get; init; }
+    /// <summary>Read from a library collection with a proof that failed: kept out of search, listed for the operator.</summary>
+    public bool Flagged { get; init; }
 
     public bool IsLocal => LocalSlug is not null;
     public IReadOnlyList<string> ThemeList => Themes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -58,10 +64,10 @@ public sealed class ReportStore(Database database)
         connection.ExecuteScalarAsync<long>("""
             INSERT INTO reports (iri, local_slug, local_author_id, author_iri, author_name, title, summary_html, content_html, content_markdown,
                 language, methodology, educational_level, subject_area, country, setting, research_context, aims, methods, findings,
-                license, themes, url, published_at, received_at, verified_key_id)
+                license, themes, url, published_at, received_at, verified_key_id, signed_json)
             VALUES (@Iri, @LocalSlug, @LocalAuthorId, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @ContentMarkdown,
                 @Language, @Methodology, @EducationalLevel, @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings,
-                @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @VerifiedKeyId)
+                @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @VerifiedKeyId, @SignedJson)
             RETURNING id
             """, report, transaction);
 
@@ -74,9 +80,11 @@ public sealed class ReportStore(Database database)
         await using var connection = await database.OpenAsync();
         return await connection.ExecuteAsync("""
             INSERT INTO reports (iri, author_iri, author_name, title, summary_html, content_html, language, methodology, educational_level,
-                subject_area, country, setting, research_context, aims, methods, findings, license, themes, url, published_at, received_at, verified_key_id, copied_from, proof_verified)
+                subject_area, country, setting, research_context, aims, methods, findings, license, themes, url, published_at, received_at, verified_key_id, copied_from, proof_verified,
+                origin_updated, flagged)
             VALUES (@Iri, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @Language, @Methodology, @EducationalLevel,
-                @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings, @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @VerifiedKeyId, @CopiedFrom, @ProofVerified)
+                @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings, @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @VerifiedKeyId, @CopiedFrom, @ProofVerified,
+                @OriginUpdated, @Flagged)
             ON CONFLICT (iri) DO UPDATE SET author_name = excluded.author_name, title = excluded.title, summary_html = excluded.summary_html,
                 content_html = excluded.content_html, language = excluded.language, methodology = excluded.methodology,
                 educational_level = excluded.educational_level, subject_area = excluded.subject_area, country = excluded.country,
@@ -84,7 +92,8 @@ public sealed class ReportStore(Database database)
                 findings = excluded.findings, license = excluded.license, themes = excluded.themes, url = excluded.url,
                 received_at = excluded.received_at, verified_key_id = excluded.verified_key_id, updated_at = excluded.received_at,
                 published_at = excluded.published_at,
-                copied_from = excluded.copied_from, proof_verified = excluded.proof_verified
+                copied_from = excluded.copied_from, proof_verified = excluded.proof_verified,
+                origin_updated = excluded.origin_updated, flagged = excluded.flagged
             WHERE reports.local_slug IS NULL AND reports.author_iri = excluded.author_iri AND reports.deleted_at IS NULL
             """, report) > 0;
     }
@@ -151,6 +160,90 @@ public sealed class ReportStore(Database database)
     public Task<IReadOnlyList<ReportRow>> ListByThemeAsync(string theme, int limit = 100, LibraryCursor? before = null) =>
         ListAsync(ReportOrigin.All, null, limit, before, theme);
 
+    /// <summary>
+    /// Local reports in the order they were published here (the library collection's order), withdrawn ones included,
+    /// after a position; within one publication-time range when given.
+    /// </summary>
+    public async Task<IReadOnlyList<ReportRow>> LocalInOrderAsync(long after, int limit, DateTimeOffset? publishedFrom = null, DateTimeOffset? publishedUntil = null)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<ReportRow>("""
+            SELECT * FROM reports WHERE local_slug IS NOT NULL AND id > @after
+              AND (@publishedFrom IS NULL OR (published_at >= @publishedFrom AND published_at < @publishedUntil))
+            ORDER BY id LIMIT @limit
+            """, new { after, limit, publishedFrom, publishedUntil })).ToList();
+    }
+
+    /// <summary>Every local report, withdrawn ones included (the library collection's size).</summary>
+    public async Task<int> CountLocalIncludingWithdrawnAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM reports WHERE local_slug IS NOT NULL");
+    }
+
+    /// <summary>The state of every report of a kind: local ones (null origin), or those received from one origin.</summary>
+    public async Task<IReadOnlyList<Protocol.Indexing.LibraryItemState>> StatesAsync(string? origin)
+    {
+        await using var connection = await database.OpenAsync();
+        var rows = await connection.QueryAsync<(string Iri, DateTimeOffset PublishedAt, DateTimeOffset? Updated, DateTimeOffset? DeletedAt)>(origin is null
+            ? "SELECT iri, published_at, updated_at, deleted_at FROM reports WHERE local_slug IS NOT NULL"
+            : "SELECT iri, published_at, origin_updated, deleted_at FROM reports WHERE local_slug IS NULL AND iri >= @from AND iri < @to",
+            new { from = origin + "/", to = origin + "0" });
+        return rows.Select(r => new Protocol.Indexing.LibraryItemState(r.Iri, r.PublishedAt, r.Updated, r.DeletedAt is not null)).ToList();
+    }
+
+    /// <summary>
+    /// Records that a report of another node was withdrawn there: marks the copy held withdrawn, or keeps a withdrawn
+    /// placeholder when none is held (so that both sides' partition digests agree). Local reports are never touched.
+    /// </summary>
+    public async Task WithdrawRemoteAsync(string iri, DateTimeOffset published, DateTimeOffset at)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO reports (iri, author_iri, author_name, title, summary_html, content_html, language, license, url, published_at, received_at, deleted_at)
+            VALUES (@iri, '', '', '', '', '', 'und', '', @iri, @published, @at, @at)
+            ON CONFLICT (iri) DO UPDATE SET deleted_at = COALESCE(reports.deleted_at, excluded.deleted_at) WHERE reports.local_slug IS NULL
+            """, new { iri, published, at });
+    }
+
+    /// <summary>Reports of another origin published within a time range (a partition), withdrawn ones included: their IRIs.</summary>
+    public async Task<IReadOnlyList<string>> RemoteIrisPublishedAsync(string origin, DateTimeOffset from, DateTimeOffset until)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<string>("""
+            SELECT iri FROM reports WHERE local_slug IS NULL AND iri >= @lower AND iri < @upper AND published_at >= @from AND published_at < @until
+            """, new { lower = origin + "/", upper = origin + "0", from, until })).ToList();
+    }
+
+    /// <summary>How many live reports of another origin the library holds.</summary>
+    public async Task<int> CountFromOriginAsync(string origin)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<int>(
+            "SELECT count(*) FROM reports WHERE local_slug IS NULL AND deleted_at IS NULL AND iri >= @lower AND iri < @upper",
+            new { lower = origin + "/", upper = origin + "0" });
+    }
+
+    /// <summary>
+    /// Removes what a library subscription brought, when it ends: the reports of that origin, except those whose author
+    /// a practitioner here still follows.
+    /// </summary>
+    public async Task<int> RemoveFromOriginAsync(string origin, long libraryActorId)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteAsync("""
+            DELETE FROM reports WHERE local_slug IS NULL AND iri >= @lower AND iri < @upper
+              AND author_iri NOT IN (SELECT target_iri FROM following WHERE state = 'accepted' AND local_actor_id <> @libraryActorId)
+            """, new { lower = origin + "/", upper = origin + "0", libraryActorId });
+    }
+
+    /// <summary>Keeps a local report's signed Article.</summary>
+    public async Task SetSignedJsonAsync(long id, string json)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync("UPDATE reports SET signed_json = @json WHERE id = @id AND local_slug IS NOT NULL", new { id, json });
+    }
+
     public async Task<int> CountLocalAsync()
     {
         await using var connection = await database.OpenAsync();
@@ -163,7 +256,7 @@ public sealed class ReportStore(Database database)
             UPDATE reports SET title = @Title, summary_html = @SummaryHtml, content_html = @ContentHtml, content_markdown = @ContentMarkdown,
                 language = @Language, methodology = @Methodology, educational_level = @EducationalLevel, subject_area = @SubjectArea,
                 country = @Country, setting = @Setting, research_context = @ResearchContext, aims = @Aims, methods = @Methods,
-                findings = @Findings, license = @License, themes = @Themes, updated_at = @UpdatedAt
+                findings = @Findings, license = @License, themes = @Themes, updated_at = @UpdatedAt, signed_json = @SignedJson
             WHERE id = @Id AND local_slug IS NOT NULL AND deleted_at IS NULL
             """, report, transaction);
 

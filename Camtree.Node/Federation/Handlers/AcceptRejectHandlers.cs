@@ -4,8 +4,12 @@ using Camtree.Protocol.Vocabulary;
 
 namespace Camtree.Node.Federation.Handlers;
 
-/// <summary><c>Accept(Follow)</c>: the followed actor agreed; the local follow becomes accepted.</summary>
-public sealed class AcceptHandler(FollowStore follows, ActorStore actors, LocalUris uris) : IActivityHandler
+/// <summary>
+/// <c>Accept(Follow)</c>: the followed actor agreed; the local follow becomes accepted. A followed practitioner's earlier
+/// reports are then brought in from their outbox (what they publish from now on comes by push).
+/// </summary>
+public sealed class AcceptHandler(
+    FollowStore follows, ActorStore actors, ActorDirectory directory, Library.LibrarySubscriptions subscriptions, LocalUris uris) : IActivityHandler
 {
     public string ActivityType => AsTypes.Accept;
 
@@ -13,7 +17,10 @@ public sealed class AcceptHandler(FollowStore follows, ActorStore actors, LocalU
     {
         var followIri = await FollowReference.ResolveAsync(received.Activity.Object, received.Actor, follows, actors, uris);
         if (followIri is null) return "Accept of something that is not a Follow sent from here";
-        return await follows.AcceptFollowingAsync(followIri, received.Actor) ? null : $"Accept of unknown follow {followIri}";
+        if (!await follows.AcceptFollowingAsync(followIri, received.Actor)) return $"Accept of unknown follow {followIri}";
+        if ((await directory.GetAsync(received.Actor, refresh: false, cancellationToken)).ActorType == AsTypes.Person)
+            await subscriptions.BackfillActorAsync(received.Actor);
+        return null;
     }
 }
 

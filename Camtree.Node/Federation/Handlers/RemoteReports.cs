@@ -40,6 +40,7 @@ internal static class RemoteReports
             Themes = string.Join(' ', ResearchReportReader.Themes(report)),
             Url = report.Url,
             PublishedAt = report.Published,
+            OriginUpdated = report.Updated,
             ReceivedAt = now,
             VerifiedKeyId = verifiedKeyId,
             ProofVerified = proofVerified && verifiedKeyId is not null,
