@@ -130,7 +130,9 @@ public sealed class HostilePeer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        var path = context.Request.Path.Value ?? "/";
+        // A path with its query names a document or fault of its own (collection pages); else the path does.
+        var exact = (context.Request.Path.Value ?? "/") + context.Request.QueryString;
+        var path = _documents.ContainsKey(exact) || _faults.ContainsKey(exact) ? exact : context.Request.Path.Value ?? "/";
         _hits.AddOrUpdate(path, 1, (_, n) => n + 1);
         if (_faults.TryGetValue(path, out var fault) || _faults.TryGetValue("*", out fault))
         {
