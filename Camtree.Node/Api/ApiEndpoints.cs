@@ -19,8 +19,20 @@ public static class ApiEndpoints
         var mine = api.MapGroup("").RequireAuthorization();
         mine.MapGet("/me", async (ClaimsPrincipal user, ActorStore actors, Federation.LocalUris uris) =>
             await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is { } actor
-                ? Results.Ok(new { actor.Username, actor.DisplayName, handle = uris.Handle(actor.Username).ToString(), iri = uris.Actor(actor.Username) })
-                : Results.NotFound());
+                ? Results.Ok(new
+                {
+                    actor.Username, actor.DisplayName, handle = uris.Handle(actor.Username).ToString(), iri = uris.Actor(actor.Username),
+                    actor.Indexable, actor.Discoverable,
+                })
+                : Results.NotFound(new { error = "the token's practitioner no longer exists" }));
+        mine.MapPut("/me/consent", async (ConsentRequest? request, ClaimsPrincipal user, ActorStore actors, ProfileService profiles) =>
+        {
+            if (request?.Indexable is null || request.Discoverable is null)
+                return Results.BadRequest(new { error = "indexable and discoverable are both true or false" });
+            if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } actor) return Results.NotFound(new { error = "no such practitioner" });
+            var updated = await profiles.SetConsentAsync(actor, request.Indexable.Value, request.Discoverable.Value);
+            return Results.Ok(new { updated.Indexable, updated.Discoverable });
+        });
         mine.MapPost("/reports", PublishAsync);
         mine.MapPost("/library/copies", TakeCopyAsync);
         mine.MapPut("/reports/{slug}", EditAsync);
@@ -101,6 +113,9 @@ public static class ApiEndpoints
         var report = await reports.FindBySlugAsync(slug);
         return author is not null && report is { DeletedAt: null } && report.LocalAuthorId == author.Id ? (author, report) : (null, null);
     }
+
+    /// <summary>A practitioner's search consent (FEP-5feb).</summary>
+    public sealed record ConsentRequest(bool? Indexable, bool? Discoverable);
 
     public sealed record CopyRequest(string Url);
 

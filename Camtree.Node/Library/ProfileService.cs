@@ -6,8 +6,29 @@ using Camtree.Protocol.Vocabulary;
 namespace Camtree.Node.Library;
 
 /// <summary>Changes to an actor's public profile that its followers' servers must hear about (<c>Update</c> of the actor).</summary>
-public sealed class ProfileService(ActorKeyStore keys, FollowStore follows, Outbox outbox, DocumentBuilder documents, TimeProvider time)
+public sealed class ProfileService(
+    ActorKeyStore keys, ActorStore actors, FollowStore follows, Outbox outbox, DocumentBuilder documents, TimeProvider time)
 {
+    /// <summary>
+    /// Changes a practitioner's search consent (FEP-5feb) and tells the servers that hold their reports: their followers
+    /// and the library's (a library subscriber holds every report of this node), with <c>Update</c> of the actor.
+    /// </summary>
+    public async Task<LocalActor> SetConsentAsync(LocalActor actor, bool indexable, bool discoverable)
+    {
+        await actors.SetConsentAsync(actor.Id, indexable, discoverable);
+        var updated = actor with { Indexable = indexable, Discoverable = discoverable };
+        var document = documents.Actor(updated, await keys.AllAsync(actor.Id));
+        var update = documents.Activity(AsTypes.Update, updated, document, [ActivityStreams.PublicIri], [document.Followers], time.GetUtcNow());
+        var library = await actors.FindByUsernameAsync(Federation.LocalUris.LibraryUsername);
+        await outbox.SendAsync(updated, update, isPublic: false, async (connection, transaction) =>
+        {
+            var recipients = (await follows.FollowerInboxesAsync(connection, transaction, actor.Id)).ToList();
+            if (library is not null) recipients.AddRange(await follows.FollowerInboxesAsync(connection, transaction, library.Id));
+            return InboxResolver.ResolveInboxes(recipients);
+        });
+        return updated;
+    }
+
     /// <summary>
     /// Gives an actor a new Ed25519 key for its object proofs and sends <c>Update</c> of its actor document to its
     /// followers. The old key stays in the document, marked <c>retired</c>, so what it signed still verifies.

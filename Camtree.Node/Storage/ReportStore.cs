@@ -52,6 +52,8 @@ public sealed record ReportRow
     public DateTimeOffset? OriginUpdated { get; init; }
     /// <summary>Read from a library collection with a proof that failed: kept out of search, listed for the operator.</summary>
     public bool Flagged { get; init; }
+    /// <summary>The report's review status (Camtree's <c>reviewStatus</c>), when known.</summary>
+    public string? ReviewStatus { get; init; }
 
     public bool IsLocal => LocalSlug is not null;
     public IReadOnlyList<string> ThemeList => Themes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -60,16 +62,42 @@ public sealed record ReportRow
 /// <summary>Reports, local and federated: one table, one library.</summary>
 public sealed class ReportStore(Database database)
 {
-    public Task<long> InsertAsync(IDbConnection connection, IDbTransaction transaction, ReportRow report) =>
-        connection.ExecuteScalarAsync<long>("""
+    /// <summary>The parameters of a write: the row, with the text search reads.</summary>
+    private static DynamicParameters Parameters(ReportRow report)
+    {
+        var parameters = new DynamicParameters(report);
+        parameters.Add("ContentText", string.Join(' ', SearchText.Plain(report.SummaryHtml), SearchText.Plain(report.ContentHtml)));
+        return parameters;
+    }
+
+    public async Task<long> InsertAsync(IDbConnection connection, IDbTransaction transaction, ReportRow report)
+    {
+        var id = await connection.ExecuteScalarAsync<long>("""
             INSERT INTO reports (iri, local_slug, local_author_id, author_iri, author_name, title, summary_html, content_html, content_markdown,
                 language, methodology, educational_level, subject_area, country, setting, research_context, aims, methods, findings,
-                license, themes, url, published_at, received_at, verified_key_id, signed_json)
+                license, themes, url, published_at, received_at, verified_key_id, signed_json, content_text, review_status)
             VALUES (@Iri, @LocalSlug, @LocalAuthorId, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @ContentMarkdown,
                 @Language, @Methodology, @EducationalLevel, @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings,
-                @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @VerifiedKeyId, @SignedJson)
+                @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @VerifiedKeyId, @SignedJson, @ContentText, @ReviewStatus)
             RETURNING id
-            """, report, transaction);
+            """, Parameters(report), transaction);
+        await SetThemesAsync(connection, transaction, id, report.ThemeList);
+        return id;
+    }
+
+    /// <summary>Replaces a report's rows in <c>report_themes</c>.</summary>
+    private static async Task SetThemesAsync(IDbConnection connection, IDbTransaction? transaction, long id, IReadOnlyList<string> themes)
+    {
+        await connection.ExecuteAsync("DELETE FROM report_themes WHERE report_id = @id", new { id }, transaction);
+        foreach (var theme in themes.Distinct())
+            await connection.ExecuteAsync("INSERT OR IGNORE INTO report_themes (theme, report_id) VALUES (@theme, @id)", new { theme, id }, transaction);
+    }
+
+    private static async Task SetThemesAsync(IDbConnection connection, IDbTransaction? transaction, string iri, IReadOnlyList<string> themes)
+    {
+        if (await connection.ExecuteScalarAsync<long?>("SELECT id FROM reports WHERE iri = @iri", new { iri }, transaction) is { } id)
+            await SetThemesAsync(connection, transaction, id, themes);
+    }
 
     /// <summary>
     /// Stores a report received from another node, or refreshes the copy already held (same IRI, same author:
@@ -78,13 +106,14 @@ public sealed class ReportStore(Database database)
     public async Task<bool> UpsertRemoteAsync(ReportRow report)
     {
         await using var connection = await database.OpenAsync();
-        return await connection.ExecuteAsync("""
+        await using var transaction = await connection.BeginTransactionAsync();
+        var stored = await connection.ExecuteAsync("""
             INSERT INTO reports (iri, author_iri, author_name, title, summary_html, content_html, language, methodology, educational_level,
                 subject_area, country, setting, research_context, aims, methods, findings, license, themes, url, published_at, received_at, verified_key_id, copied_from, proof_verified,
-                origin_updated, flagged)
+                origin_updated, flagged, content_text, review_status)
             VALUES (@Iri, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @Language, @Methodology, @EducationalLevel,
                 @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings, @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @VerifiedKeyId, @CopiedFrom, @ProofVerified,
-                @OriginUpdated, @Flagged)
+                @OriginUpdated, @Flagged, @ContentText, @ReviewStatus)
             ON CONFLICT (iri) DO UPDATE SET author_name = excluded.author_name, title = excluded.title, summary_html = excluded.summary_html,
                 content_html = excluded.content_html, language = excluded.language, methodology = excluded.methodology,
                 educational_level = excluded.educational_level, subject_area = excluded.subject_area, country = excluded.country,
@@ -93,9 +122,13 @@ public sealed class ReportStore(Database database)
                 received_at = excluded.received_at, verified_key_id = excluded.verified_key_id, updated_at = excluded.received_at,
                 published_at = excluded.published_at,
                 copied_from = excluded.copied_from, proof_verified = excluded.proof_verified,
-                origin_updated = excluded.origin_updated, flagged = excluded.flagged
+                origin_updated = excluded.origin_updated, flagged = excluded.flagged, content_text = excluded.content_text,
+                review_status = excluded.review_status
             WHERE reports.local_slug IS NULL AND reports.author_iri = excluded.author_iri AND reports.deleted_at IS NULL
-            """, report) > 0;
+            """, Parameters(report), transaction) > 0;
+        if (stored) await SetThemesAsync(connection, transaction, report.Iri, report.ThemeList);
+        await transaction.CommitAsync();
+        return stored;
     }
 
     /// <summary>
@@ -105,13 +138,15 @@ public sealed class ReportStore(Database database)
     public async Task<bool> InsertFlaggedCopyAsync(ReportRow report)
     {
         await using var connection = await database.OpenAsync();
-        return await connection.ExecuteAsync("""
+        var stored = await connection.ExecuteAsync("""
             INSERT INTO reports (iri, author_iri, author_name, title, summary_html, content_html, language, methodology, educational_level,
-                subject_area, country, setting, research_context, aims, methods, findings, license, themes, url, published_at, received_at, copied_from)
+                subject_area, country, setting, research_context, aims, methods, findings, license, themes, url, published_at, received_at, copied_from, content_text)
             VALUES (@Iri, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @Language, @Methodology, @EducationalLevel,
-                @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings, @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @CopiedFrom)
+                @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings, @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @CopiedFrom, @ContentText)
             ON CONFLICT (iri) DO NOTHING
-            """, report) > 0;
+            """, Parameters(report)) > 0;
+        if (stored) await SetThemesAsync(connection, null, report.Iri, report.ThemeList);
+        return stored;
     }
 
     public async Task<ReportRow?> FindAsync(long id)
@@ -145,13 +180,13 @@ public sealed class ReportStore(Database database)
             WHERE deleted_at IS NULL
               AND (@origin = 0 OR (@origin = 1 AND local_slug IS NOT NULL) OR (@origin = 2 AND local_slug IS NULL))
               AND (@localAuthorId IS NULL OR local_author_id = @localAuthorId)
-              AND (@theme IS NULL OR ' ' || themes || ' ' LIKE '% ' || @theme || ' %' ESCAPE '\')
+              AND (@theme IS NULL OR id IN (SELECT report_id FROM report_themes WHERE theme = @theme))
               AND (@beforePublished IS NULL OR published_at < @beforePublished OR (published_at = @beforePublished AND id < @beforeId))
             ORDER BY published_at DESC, id DESC LIMIT @limit
             """, new
             {
                 origin = (int)origin, localAuthorId, limit,
-                theme = theme?.ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_"),
+                theme = theme?.ToLowerInvariant(),
                 beforePublished = before?.PublishedAt, beforeId = before?.Id,
             })).ToList();
     }
@@ -251,14 +286,18 @@ public sealed class ReportStore(Database database)
     }
 
     /// <summary>Replaces what its author wrote in a local report (metadata, abstract, body).</summary>
-    public Task UpdateLocalAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, ReportRow report) =>
-        connection.ExecuteAsync("""
+    public async Task UpdateLocalAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, ReportRow report)
+    {
+        await connection.ExecuteAsync("""
             UPDATE reports SET title = @Title, summary_html = @SummaryHtml, content_html = @ContentHtml, content_markdown = @ContentMarkdown,
                 language = @Language, methodology = @Methodology, educational_level = @EducationalLevel, subject_area = @SubjectArea,
                 country = @Country, setting = @Setting, research_context = @ResearchContext, aims = @Aims, methods = @Methods,
-                findings = @Findings, license = @License, themes = @Themes, updated_at = @UpdatedAt, signed_json = @SignedJson
+                findings = @Findings, license = @License, themes = @Themes, updated_at = @UpdatedAt, signed_json = @SignedJson,
+                content_text = @ContentText
             WHERE id = @Id AND local_slug IS NOT NULL AND deleted_at IS NULL
-            """, report, transaction);
+            """, Parameters(report), transaction);
+        await SetThemesAsync(connection, transaction, report.Id, report.ThemeList);
+    }
 
     /// <summary>Marks a report deleted, if it is by that author; returns whether it was.</summary>
     public async Task<bool> MarkDeletedAsync(string iri, string authorIri, DateTimeOffset at, System.Data.IDbConnection? connection = null, System.Data.IDbTransaction? transaction = null)

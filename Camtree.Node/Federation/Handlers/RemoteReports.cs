@@ -41,6 +41,7 @@ internal static class RemoteReports
             Url = report.Url,
             PublishedAt = report.Published,
             OriginUpdated = report.Updated,
+            ReviewStatus = report.ReviewStatus,
             ReceivedAt = now,
             VerifiedKeyId = verifiedKeyId,
             ProofVerified = proofVerified && verifiedKeyId is not null,
