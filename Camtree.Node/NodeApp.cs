@@ -52,6 +52,7 @@ public static class NodeApp
         app.MapObjects();
         app.MapLibraryCollection();
         app.MapApi();
+        app.MapSearchApi();
         app.MapInteractions();
         app.MapAdmin();
         app.MapWeb();

@@ -40,6 +40,7 @@ public static class ServiceRegistration
         services.AddSingleton<TokenStore>();
         services.AddSingleton<InteractionStore>();
         services.AddSingleton<ISubscriptionStore, SubscriptionStore>();
+        services.AddSingleton<ISearchIndex, SearchIndex>();
         return services;
     }
 

@@ -7,7 +7,8 @@ namespace Camtree.Node.Library;
 
 /// <summary>Changes to an actor's public profile that its followers' servers must hear about (<c>Update</c> of the actor).</summary>
 public sealed class ProfileService(
-    ActorKeyStore keys, ActorStore actors, FollowStore follows, Outbox outbox, DocumentBuilder documents, TimeProvider time)
+    ActorKeyStore keys, ActorStore actors, FollowStore follows, ReportStore reports, Outbox outbox, DocumentBuilder documents, Federation.LocalUris uris,
+    TimeProvider time)
 {
     /// <summary>
     /// Changes a practitioner's search consent (FEP-5feb) and tells the servers that hold their reports: their followers
@@ -16,6 +17,7 @@ public sealed class ProfileService(
     public async Task<LocalActor> SetConsentAsync(LocalActor actor, bool indexable, bool discoverable)
     {
         await actors.SetConsentAsync(actor.Id, indexable, discoverable);
+        await reports.ReindexAuthorAsync(uris.Actor(actor.Username));
         var updated = actor with { Indexable = indexable, Discoverable = discoverable };
         var document = documents.Actor(updated, await keys.AllAsync(actor.Id));
         var update = documents.Activity(AsTypes.Update, updated, document, [ActivityStreams.PublicIri], [document.Followers], time.GetUtcNow());

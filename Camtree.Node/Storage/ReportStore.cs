@@ -272,6 +272,16 @@ public sealed class ReportStore(Database database)
             """, new { lower = origin + "/", upper = origin + "0", libraryActorId });
     }
 
+    /// <summary>
+    /// Indexes an author's reports again for search, after their consent may have changed: the search triggers take each
+    /// touched report in or out by the author's current <c>indexable</c>.
+    /// </summary>
+    public async Task ReindexAuthorAsync(string authorIri)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync("UPDATE reports SET title = title WHERE author_iri = @authorIri", new { authorIri });
+    }
+
     /// <summary>Keeps a local report's signed Article.</summary>
     public async Task SetSignedJsonAsync(long id, string json)
     {

@@ -22,6 +22,26 @@ public static class CamtreeVocabulary
     public static readonly IReadOnlyList<string> EducationalLevels =
         ["early-years", "primary", "secondary", "further-education", "higher-education", "teacher-education"];
 
+    /// <summary>Human labels of the known methodologies (English; pages localise them).</summary>
+    public static readonly IReadOnlyDictionary<string, string> MethodologyLabels = new Dictionary<string, string>
+    {
+        ["lesson-study"] = "Lesson study", ["action-research"] = "Action research", ["exploratory-action-research"] = "Exploratory action research",
+        ["t-seda"] = "T-SEDA", ["practitioner-enquiry"] = "Practitioner enquiry",
+    };
+
+    /// <summary>Human labels of the educational levels.</summary>
+    public static readonly IReadOnlyDictionary<string, string> EducationalLevelLabels = new Dictionary<string, string>
+    {
+        ["early-years"] = "Early years", ["primary"] = "Primary", ["secondary"] = "Secondary", ["further-education"] = "Further education",
+        ["higher-education"] = "Higher education", ["teacher-education"] = "Teacher education",
+    };
+
+    /// <summary>Review statuses a report may carry (<c>camtree:reviewStatus</c>), with their labels.</summary>
+    public static readonly IReadOnlyDictionary<string, string> ReviewStatusLabels = new Dictionary<string, string>
+    {
+        ["unreviewed"] = "Not yet reviewed", ["in-review"] = "In review", ["peer-reviewed"] = "Peer reviewed",
+    };
+
     /// <summary>The licence a report carries unless its author chooses another: CC BY 4.0.</summary>
     public const string DefaultLicense = "https://creativecommons.org/licenses/by/4.0/";
 }

@@ -20,8 +20,9 @@ public sealed class UpdateHandler(
         if (AsTypes.IsActor(reference.Embedded?.Type) || reference.Iri == received.Actor)
         {
             if (reference.Iri != received.Actor) return "an actor may only update itself";
-            // Read the profile from its origin rather than trusting the embedded copy.
+            // Read the profile from its origin rather than trusting the embedded copy; its search consent may have changed.
             await directory.GetAsync(received.Actor, refresh: true, cancellationToken);
+            await reports.ReindexAuthorAsync(received.Actor);
             return null;
         }
 

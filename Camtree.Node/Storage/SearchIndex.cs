@@ -1,0 +1,301 @@
+using System.Text.Json;
+using Dapper;
+
+namespace Camtree.Node.Storage;
+
+/// <summary>How results are ordered.</summary>
+public enum SearchSort { Relevance, Newest }
+
+/// <summary>A search as the index runs it: an FTS5 expression (already built from what a person typed), filters, order, page.</summary>
+public sealed record SearchRequest
+{
+    /// <summary>The FTS5 match expression, or null to browse by filters alone.</summary>
+    public string? Match { get; init; }
+    public string? Methodology { get; init; }
+    public string? EducationalLevel { get; init; }
+    public string? SubjectArea { get; init; }
+    public string? Country { get; init; }
+    public string? Language { get; init; }
+    public string? Theme { get; init; }
+    /// <summary>host[:port] of the node a report comes from.</summary>
+    public string? Node { get; init; }
+    public string? ReviewStatus { get; init; }
+    /// <summary>Published at or after.</summary>
+    public DateTimeOffset? From { get; init; }
+    /// <summary>Published before.</summary>
+    public DateTimeOffset? Until { get; init; }
+    public SearchSort Sort { get; init; } = SearchSort.Relevance;
+    public int Page { get; init; } = 1;
+    public int PageSize { get; init; } = 20;
+}
+
+/// <summary>One result: what a list shows of a report.</summary>
+public sealed record SearchHit
+{
+    public long Id { get; init; }
+    public string Iri { get; init; } = "";
+    public string Url { get; init; } = "";
+    public bool IsLocal { get; init; }
+    public string Title { get; init; } = "";
+    public string SummaryHtml { get; init; } = "";
+    /// <summary>Plain text with the matched words between <see cref="SearchIndex.MarkStart"/> and <see cref="SearchIndex.MarkEnd"/>.</summary>
+    public string Snippet { get; init; } = "";
+    public string AuthorIri { get; init; } = "";
+    public string AuthorName { get; init; } = "";
+    public string? AuthorUsername { get; init; }
+    public string Node { get; init; } = "";
+    public string Language { get; init; } = "";
+    public DateTimeOffset PublishedAt { get; init; }
+    public string? Methodology { get; init; }
+    public string? EducationalLevel { get; init; }
+    public string? SubjectArea { get; init; }
+    public string? Country { get; init; }
+    public string? ReviewStatus { get; init; }
+    public IReadOnlyList<string> Themes { get; init; } = [];
+    public bool Verified { get; init; }
+}
+
+/// <summary>How many results have a facet value.</summary>
+public sealed record FacetCount(string Value, int Count);
+
+/// <summary>
+/// A page of results, the total, and the facet counts. Facets are counted over the newest <see cref="SearchIndex.Window"/>
+/// matches: exact when there are no more matches than that (<see cref="FacetsSampled"/> false), else the counts among
+/// them. The total is exact up to <see cref="SearchIndex.CountCap"/> (<see cref="TotalIsExact"/>).
+/// </summary>
+public sealed record SearchResult(int Total, bool TotalIsExact, int Page, int PageSize, IReadOnlyList<SearchHit> Results,
+    IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Facets, bool FacetsSampled);
+
+/// <summary>Full-text search with facets over the library's searchable reports.</summary>
+public interface ISearchIndex
+{
+    Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// The SQLite search (FTS5 over <c>report_search</c>, facets in <c>search_facets</c>, both kept by triggers). Built so that
+/// no query scores or counts every match of a common word: candidates are the newest <see cref="Window"/> matches (read
+/// from the FTS index in rowid order, a chunk at a time when filters thin them out, at most <see cref="MaxScanned"/>);
+/// relevance (bm25, title and abstract weighted above the body) is computed for those only; facets are counted over them;
+/// the total is counted up to <see cref="CountCap"/>. For a rare word every match is a candidate and all of it is exact.
+/// </summary>
+public sealed class SearchIndex(Database database) : ISearchIndex
+{
+    /// <summary>How many matches are ranked and counted for facets.</summary>
+    public const int Window = 2_000;
+    /// <summary>How far the total is counted.</summary>
+    public const int CountCap = 10_000;
+    /// <summary>How many text matches one search looks through when filters thin them out.</summary>
+    public const int MaxScanned = 100_000;
+    /// <summary>Private-use characters around matched words in snippets (never in report text: HTML-encoded, then replaced by <c>mark</c>).</summary>
+    public const char MarkStart = '\uE000', MarkEnd = '\uE001';
+
+    public static readonly string[] FacetNames = ["methodology", "educationalLevel", "subjectArea", "country", "language", "theme", "node", "reviewStatus", "year"];
+
+    public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var (filterSql, parameters) = Filters(request);
+        var (candidates, complete) = request.Match is null
+            ? await BrowseCandidatesAsync(connection, filterSql, parameters)
+            : await TextCandidatesAsync(connection, request.Match, filterSql, parameters);
+        var total = complete ? candidates.Count : await CountAsync(connection, request.Match, filterSql, parameters);
+        var rows = (await connection.QueryAsync<FacetRow>(
+            "SELECT * FROM search_facets WHERE report_id IN (SELECT value FROM json_each(@ids))", new { ids = Ids(candidates) })).ToDictionary(r => r.ReportId);
+
+        var ordered = request.Match is not null && request.Sort == SearchSort.Relevance
+            ? await RankAsync(connection, request.Match, candidates)
+            : candidates.Where(rows.ContainsKey).OrderByDescending(id => rows[id].PublishedAt).ThenByDescending(id => id).ToList();
+        var pageIds = ordered.Skip((request.Page - 1) * request.PageSize).Take(request.PageSize).ToList();
+        var hits = await HitsAsync(connection, pageIds, request.Match);
+        return new SearchResult(Math.Min(total, CountCap), total <= CountCap, request.Page, request.PageSize, hits,
+            await FacetsAsync(connection, candidates, rows.Values), total > candidates.Count);
+    }
+
+    private sealed record FacetRow
+    {
+        public long ReportId { get; init; }
+        public string Node { get; init; } = "";
+        public string Language { get; init; } = "";
+        public string? Methodology { get; init; }
+        public string? EducationalLevel { get; init; }
+        public string? SubjectArea { get; init; }
+        public string? Country { get; init; }
+        public string? ReviewStatus { get; init; }
+        public string Year { get; init; } = "";
+        public string PublishedAt { get; init; } = "";
+    }
+
+    private static (string Sql, DynamicParameters Parameters) Filters(SearchRequest request)
+    {
+        var clauses = new List<string>();
+        var parameters = new DynamicParameters();
+        void Equal(string column, string name, string? value)
+        {
+            if (value is null) return;
+            clauses.Add($"f.{column} = @{name}");
+            parameters.Add(name, value);
+        }
+        Equal("methodology", "methodology", request.Methodology);
+        Equal("educational_level", "level", request.EducationalLevel);
+        Equal("subject_area", "subject", request.SubjectArea);
+        Equal("country", "country", request.Country);
+        Equal("language", "language", request.Language);
+        Equal("node", "node", request.Node);
+        Equal("review_status", "review", request.ReviewStatus);
+        if (request.Theme is not null)
+        {
+            clauses.Add("f.report_id IN (SELECT report_id FROM report_themes WHERE theme = @theme)");
+            parameters.Add("theme", request.Theme);
+        }
+        if (request.From is { } from) { clauses.Add("f.published_at >= @from"); parameters.Add("from", Database.FormatTime(from)); }
+        if (request.Until is { } until) { clauses.Add("f.published_at < @until"); parameters.Add("until", Database.FormatTime(until)); }
+        return (clauses.Count == 0 ? "1" : string.Join(" AND ", clauses), parameters);
+    }
+
+    /// <summary>Browsing by filters: the newest <see cref="Window"/> reports that pass them (the published-at indexes serve the order).</summary>
+    private static async Task<(List<long>, bool Complete)> BrowseCandidatesAsync(System.Data.IDbConnection connection, string filters, DynamicParameters parameters)
+    {
+        parameters.Add("window", Window);
+        var candidates = (await connection.QueryAsync<long>(
+            $"SELECT f.report_id FROM search_facets f WHERE {filters} ORDER BY f.published_at DESC, f.report_id DESC LIMIT @window", parameters)).ToList();
+        return (candidates, candidates.Count < Window);
+    }
+
+    /// <summary>
+    /// The newest <see cref="Window"/> text matches that pass the filters: read from the FTS index newest first, a chunk at
+    /// a time, each chunk filtered by the facets table; no more than <see cref="MaxScanned"/> matches are looked at.
+    /// </summary>
+    private static async Task<(List<long>, bool Complete)> TextCandidatesAsync(System.Data.IDbConnection connection, string match, string filters, DynamicParameters parameters)
+    {
+        var complete = false;
+        var candidates = new List<long>();
+        long? before = null;
+        var scanned = 0;
+        const int chunk = 4_000;
+        while (candidates.Count < Window && scanned < MaxScanned)
+        {
+            var matches = (await connection.QueryAsync<long>("""
+                SELECT rowid FROM report_search WHERE report_search MATCH @match AND (@before IS NULL OR rowid < @before) ORDER BY rowid DESC LIMIT @chunk
+                """, new { match, before, chunk })).ToList();
+            if (matches.Count == 0) { complete = true; break; }
+            scanned += matches.Count;
+            before = matches[^1];
+            if (filters == "1") candidates.AddRange(matches);
+            else
+            {
+                parameters.Add("ids", Ids(matches));
+                candidates.AddRange(await connection.QueryAsync<long>(
+                    $"SELECT f.report_id FROM search_facets f WHERE f.report_id IN (SELECT value FROM json_each(@ids)) AND {filters} ORDER BY f.report_id DESC", parameters));
+            }
+            if (matches.Count < chunk) { complete = true; break; }
+        }
+        return (candidates.Take(Window).ToList(), complete && candidates.Count < Window);
+    }
+
+    /// <summary>The total, counted as far as <see cref="CountCap"/> + 1.</summary>
+    private static async Task<int> CountAsync(System.Data.IDbConnection connection, string? match, string filters, DynamicParameters parameters)
+    {
+        parameters.Add("cap", CountCap + 1);
+        if (match is null)
+            return await connection.ExecuteScalarAsync<int>($"SELECT count(*) FROM (SELECT 1 FROM search_facets f WHERE {filters} LIMIT @cap)", parameters);
+        parameters.Add("match", match);
+        return filters == "1"
+            ? await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM (SELECT 1 FROM report_search WHERE report_search MATCH @match LIMIT @cap)", parameters)
+            : await connection.ExecuteScalarAsync<int>($"""
+                SELECT count(*) FROM (SELECT 1 FROM report_search s JOIN search_facets f ON f.report_id = s.rowid
+                                      WHERE report_search MATCH @match AND {filters} LIMIT @cap)
+                """, parameters);
+    }
+
+    /// <summary>bm25 over the candidates only (title 10, abstract 5, body 1, themes 3).</summary>
+    private static async Task<List<long>> RankAsync(System.Data.IDbConnection connection, string match, List<long> candidates)
+    {
+        if (candidates.Count == 0) return [];
+        return (await connection.QueryAsync<long>("""
+            SELECT rowid FROM report_search WHERE report_search MATCH @match AND rowid >= @lowest AND rowid IN (SELECT value FROM json_each(@ids))
+            ORDER BY bm25(report_search, 10.0, 5.0, 1.0, 3.0), rowid DESC
+            """, new { match, lowest = candidates.Min(), ids = Ids(candidates) })).ToList();
+    }
+
+    private static async Task<IReadOnlyList<SearchHit>> HitsAsync(System.Data.IDbConnection connection, List<long> ids, string? match)
+    {
+        if (ids.Count == 0) return [];
+        var rows = (await connection.QueryAsync<SearchHitRow>("""
+            SELECT r.id, r.iri, r.url, r.local_slug, r.title, r.summary_html, r.findings, r.author_iri, r.author_name, r.language, r.published_at,
+                   r.methodology, r.educational_level, r.subject_area, r.country, r.review_status, r.themes, r.proof_verified, r.verified_key_id,
+                   COALESCE(a.username, l.username) AS author_username, f.node
+            FROM reports r JOIN search_facets f ON f.report_id = r.id
+            LEFT JOIN remote_actors a ON a.iri = r.author_iri LEFT JOIN local_actors l ON l.id = r.local_author_id
+            WHERE r.id IN (SELECT value FROM json_each(@ids))
+            """, new { ids = Ids(ids) })).ToDictionary(r => r.Id);
+        var snippets = match is null ? new Dictionary<long, string>() : (await connection.QueryAsync<(long Id, string Snippet)>(
+            $"""
+            SELECT rowid, snippet(report_search, -1, char({(int)MarkStart}), char({(int)MarkEnd}), '…', 24) FROM report_search
+            WHERE report_search MATCH @match AND rowid IN (SELECT value FROM json_each(@ids))
+            """, new { match, ids = Ids(ids) })).ToDictionary(s => s.Id, s => s.Snippet);
+        return ids.Where(rows.ContainsKey).Select(id =>
+        {
+            var r = rows[id];
+            return new SearchHit
+            {
+                Id = r.Id, Iri = r.Iri, Url = r.Url, IsLocal = r.LocalSlug is not null, Title = r.Title, SummaryHtml = r.SummaryHtml,
+                Snippet = snippets.GetValueOrDefault(id) ?? Library.ReportRendering.Excerpt(r.Findings, 280),
+                AuthorIri = r.AuthorIri, AuthorName = r.AuthorName, AuthorUsername = r.AuthorUsername, Node = r.Node, Language = r.Language,
+                PublishedAt = r.PublishedAt, Methodology = r.Methodology, EducationalLevel = r.EducationalLevel, SubjectArea = r.SubjectArea,
+                Country = r.Country, ReviewStatus = r.ReviewStatus, Themes = r.Themes.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+                Verified = r.LocalSlug is not null || (r.ProofVerified && r.VerifiedKeyId is not null),
+            };
+        }).ToList();
+    }
+
+    private sealed record SearchHitRow
+    {
+        public long Id { get; init; }
+        public string Iri { get; init; } = "";
+        public string Url { get; init; } = "";
+        public string? LocalSlug { get; init; }
+        public string Title { get; init; } = "";
+        public string SummaryHtml { get; init; } = "";
+        public string? Findings { get; init; }
+        public string AuthorIri { get; init; } = "";
+        public string AuthorName { get; init; } = "";
+        public string Language { get; init; } = "";
+        public DateTimeOffset PublishedAt { get; init; }
+        public string? Methodology { get; init; }
+        public string? EducationalLevel { get; init; }
+        public string? SubjectArea { get; init; }
+        public string? Country { get; init; }
+        public string? ReviewStatus { get; init; }
+        public string Themes { get; init; } = "";
+        public bool ProofVerified { get; init; }
+        public string? VerifiedKeyId { get; init; }
+        public string? AuthorUsername { get; init; }
+        public string Node { get; init; } = "";
+    }
+
+    private static async Task<IReadOnlyDictionary<string, IReadOnlyList<FacetCount>>> FacetsAsync(
+        System.Data.IDbConnection connection, List<long> candidates, IEnumerable<FacetRow> rows)
+    {
+        var list = rows.ToList();
+        static IReadOnlyList<FacetCount> Count(IEnumerable<string?> values) => values.Where(v => !string.IsNullOrEmpty(v))
+            .GroupBy(v => v!).Select(g => new FacetCount(g.Key, g.Count())).OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal).ToList();
+        var themes = candidates.Count == 0 ? [] : (await connection.QueryAsync<(string Theme, int Count)>(
+            "SELECT theme, count(*) FROM report_themes WHERE report_id IN (SELECT value FROM json_each(@ids)) GROUP BY theme ORDER BY count(*) DESC, theme LIMIT 50",
+            new { ids = Ids(candidates) })).Select(t => new FacetCount(t.Theme, t.Count)).ToList();
+        return new Dictionary<string, IReadOnlyList<FacetCount>>
+        {
+            ["methodology"] = Count(list.Select(r => r.Methodology)),
+            ["educationalLevel"] = Count(list.Select(r => r.EducationalLevel)),
+            ["subjectArea"] = Count(list.Select(r => r.SubjectArea)),
+            ["country"] = Count(list.Select(r => r.Country)),
+            ["language"] = Count(list.Select(r => r.Language)),
+            ["theme"] = themes,
+            ["node"] = Count(list.Select(r => r.Node)),
+            ["reviewStatus"] = Count(list.Select(r => r.ReviewStatus)),
+            ["year"] = Count(list.Select(r => r.Year)).OrderByDescending(c => c.Value, StringComparer.Ordinal).ToList(),
+        };
+    }
+
+    private static string Ids(IEnumerable<long> ids) => JsonSerializer.Serialize(ids);
+}

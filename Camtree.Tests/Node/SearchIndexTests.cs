@@ -1,0 +1,189 @@
+using Camtree.Node.Library.Search;
+using Camtree.Node.Storage;
+using Dapper;
+
+namespace Camtree.Tests.Node;
+
+/// <summary>
+/// Search at the store level, against a real SQLite database and no HTTP: diacritics, phrases, prefixes, exclusions,
+/// filters and facet counts, paging, snippets, search consent, withdrawals, and the query parser's refusals.
+/// </summary>
+public sealed class SearchIndexTests : IAsyncLifetime
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "camtree-tests", $"search-{Guid.NewGuid():N}");
+    private Database _database = null!;
+    private ReportStore _reports = null!;
+    private SearchIndex _index = null!;
+    private long _localAuthor;
+    private int _next;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        _database = new Database(Path.Combine(_directory, "camtree.db"));
+        await Migrator.MigrateAsync(_database);
+        _reports = new ReportStore(_database);
+        _index = new SearchIndex(_database);
+        _localAuthor = (await new ActorStore(_database).CreateAsync(new LocalActor
+        {
+            Username = "ana", ActorType = "Person", DisplayName = "Ana", PrivateKeyPem = "-", PublicKeyPem = "-", CreatedAt = DateTimeOffset.UtcNow,
+        })).Id;
+    }
+
+    public Task DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+        return Task.CompletedTask;
+    }
+
+    private async Task<ReportRow> LocalAsync(string title, string findings = "", string methodology = "lesson-study", string language = "en",
+        string themes = "", string body = "", string country = "GB", int year = 2026)
+    {
+        var slug = $"r{++_next}";
+        var row = new ReportRow
+        {
+            Iri = $"https://here.example/reports/{slug}", LocalSlug = slug, LocalAuthorId = _localAuthor, AuthorIri = "https://here.example/users/ana",
+            AuthorName = "Ana", Title = title, SummaryHtml = "", ContentHtml = $"<p>{body}</p>", Language = language, Methodology = methodology,
+            Country = country, Findings = findings, License = "", Themes = themes, Url = $"https://here.example/reports/{slug}",
+            PublishedAt = new DateTimeOffset(year, 3, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(_next), ReceivedAt = DateTimeOffset.UtcNow,
+        };
+        var id = await _database.InTransactionAsync((c, t) => _reports.InsertAsync(c, t, row));
+        return row with { Id = id };
+    }
+
+    private async Task<SearchResult> SearchAsync(params (string Name, string Value)[] query)
+    {
+        var (request, errors) = SearchQuery.Parse(name => query.FirstOrDefault(q => q.Name == name).Value);
+        Assert.True(request is not null, string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value[0]}")));
+        return await _index.SearchAsync(request);
+    }
+
+    private static List<string> Titles(SearchResult result) => result.Results.Select(r => r.Title).ToList();
+
+    [Fact]
+    public async Task Diacritics_are_folded_both_ways()
+    {
+        await LocalAsync("Evaluación formativa en matemáticas", language: "es");
+        await LocalAsync("Avaliacao diagnostica", language: "pt-BR");
+        Assert.Equal(["Evaluación formativa en matemáticas"], Titles(await SearchAsync(("q", "evaluacion"))));
+        Assert.Equal(["Avaliacao diagnostica"], Titles(await SearchAsync(("q", "avaliação"))));
+        Assert.Equal(["Evaluación formativa en matemáticas"], Titles(await SearchAsync(("q", "MATEMATICAS"))));
+    }
+
+    [Fact]
+    public async Task Phrases_prefixes_and_exclusions()
+    {
+        await LocalAsync("Exit tickets in Year 8", findings: "Exit tickets helped.");
+        await LocalAsync("Tickets at the exit door", findings: "A different thing.");
+        await LocalAsync("Dialogic teaching in primary", themes: "oracy");
+        await LocalAsync("Oracy in secondary", themes: "oracy");
+        Assert.Equal(["Exit tickets in Year 8"], Titles(await SearchAsync(("q", "\"exit tickets\""))));
+        Assert.Equal(2, (await SearchAsync(("q", "exit tickets"))).Total);
+        Assert.Equal(["Dialogic teaching in primary"], Titles(await SearchAsync(("q", "dialog*"))));
+        Assert.Equal(["Oracy in secondary"], Titles(await SearchAsync(("q", "oracy -primary"))));
+        // Operators and column filters are text, not syntax.
+        Assert.Equal(0, (await SearchAsync(("q", "title:exit OR NEAR(x)"))).Total);
+    }
+
+    [Fact]
+    public async Task Results_are_ranked_with_the_title_first_and_snippets_mark_the_words()
+    {
+        await LocalAsync("A study of questioning", findings: "Nothing about feedback here.", body: "We looked at feedback once.");
+        await LocalAsync("Feedback that moves learning on", findings: "Written feedback in science.");
+        var result = await SearchAsync(("q", "feedback"));
+        Assert.Equal("Feedback that moves learning on", result.Results[0].Title);
+        Assert.Contains(SearchIndex.MarkStart + "feedback" + SearchIndex.MarkEnd, result.Results[1].Snippet, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<mark>", SnippetHtml.From(result.Results[1].Snippet));
+        Assert.DoesNotContain(SearchIndex.MarkStart.ToString(), SnippetHtml.From(result.Results[1].Snippet));
+    }
+
+    [Fact]
+    public async Task Snippets_are_html_encoded()
+    {
+        await LocalAsync("Script in findings", findings: "<script>alert(1)</script> questioning");
+        var snippet = SnippetHtml.From((await SearchAsync(("q", "questioning"))).Results[0].Snippet);
+        Assert.DoesNotContain("<script>", snippet);
+        Assert.Contains("&lt;script&gt;", snippet);
+    }
+
+    [Fact]
+    public async Task Filters_and_facet_counts()
+    {
+        await LocalAsync("Talk one", methodology: "lesson-study", themes: "oracy", country: "GB", year: 2025);
+        await LocalAsync("Talk two", methodology: "lesson-study", themes: "oracy assessment", country: "CL", language: "es");
+        await LocalAsync("Talk three", methodology: "action-research", themes: "assessment", country: "CL", language: "es");
+        var all = await SearchAsync(("q", "talk"));
+        Assert.Equal(3, all.Total);
+        Assert.False(all.FacetsSampled);
+        Assert.Equal([new FacetCount("lesson-study", 2), new FacetCount("action-research", 1)], all.Facets["methodology"]);
+        Assert.Equal([new FacetCount("CL", 2), new FacetCount("GB", 1)], all.Facets["country"]);
+        Assert.Equal([new FacetCount("assessment", 2), new FacetCount("oracy", 2)], all.Facets["theme"]);
+        Assert.Equal([new FacetCount("2026", 2), new FacetCount("2025", 1)], all.Facets["year"]);
+        Assert.Equal([new FacetCount("here.example", 3)], all.Facets["node"]);
+
+        Assert.Equal(["Talk two"], Titles(await SearchAsync(("q", "talk"), ("methodology", "lesson-study"), ("country", "cl"))));
+        Assert.Equal(["Talk three", "Talk two"], Titles(await SearchAsync(("theme", "assessment"))));
+        Assert.Equal(["Talk one"], Titles(await SearchAsync(("from", "2025"), ("to", "2025"))));
+        Assert.Equal(2, (await SearchAsync(("language", "es"))).Total);
+        Assert.Equal("Lesson study", FacetLabels.Label("methodology", "lesson-study"));
+        Assert.Equal("Chile", FacetLabels.Label("country", "CL"));
+        Assert.Equal("Spanish", FacetLabels.Label("language", "es"));
+    }
+
+    [Fact]
+    public async Task Paging_is_stable_and_sorts_by_newest_when_asked()
+    {
+        for (var i = 0; i < 5; i++) await LocalAsync($"Inquiry {i}", year: 2020 + i);
+        var first = await SearchAsync(("q", "inquiry"), ("sort", "newest"), ("pageSize", "2"));
+        var second = await SearchAsync(("q", "inquiry"), ("sort", "newest"), ("pageSize", "2"), ("page", "2"));
+        var third = await SearchAsync(("q", "inquiry"), ("sort", "newest"), ("pageSize", "2"), ("page", "3"));
+        Assert.Equal(["Inquiry 4", "Inquiry 3", "Inquiry 2", "Inquiry 1", "Inquiry 0"], Titles(first).Concat(Titles(second)).Concat(Titles(third)));
+        Assert.Equal(5, first.Total);
+        Assert.Empty((await SearchAsync(("q", "inquiry"), ("pageSize", "2"), ("page", "4"))).Results);
+    }
+
+    [Fact]
+    public async Task Withdrawn_reports_and_authors_who_do_not_consent_are_not_found()
+    {
+        var gone = await LocalAsync("Withdrawn study of feedback");
+        await _reports.MarkDeletedAsync(gone.Iri, gone.AuthorIri, DateTimeOffset.UtcNow);
+        Assert.Equal(0, (await SearchAsync(("q", "withdrawn"))).Total);
+
+        // A remote author without indexable (missing means no), then with it.
+        await using (var connection = await _database.OpenAsync())
+            await connection.ExecuteAsync("""
+                INSERT INTO remote_actors (iri, actor_type, inbox, fetched_at, indexable) VALUES ('https://there.example/users/bo', 'Person', 'https://there.example/inbox', '2026-01-01T00:00:00.000Z', 0)
+                """);
+        await _reports.UpsertRemoteAsync(new ReportRow
+        {
+            Iri = "https://there.example/reports/1", AuthorIri = "https://there.example/users/bo", AuthorName = "Bo", Title = "Remote questioning study",
+            SummaryHtml = "", ContentHtml = "", Language = "en", License = "", Url = "https://there.example/reports/1",
+            PublishedAt = DateTimeOffset.UtcNow, ReceivedAt = DateTimeOffset.UtcNow,
+        });
+        Assert.Equal(0, (await SearchAsync(("q", "remote"))).Total);
+        await using (var connection = await _database.OpenAsync())
+            await connection.ExecuteAsync("UPDATE remote_actors SET indexable = 1 WHERE iri = 'https://there.example/users/bo'");
+        await _reports.ReindexAuthorAsync("https://there.example/users/bo");
+        var found = await SearchAsync(("q", "remote"));
+        Assert.Equal(1, found.Total);
+        Assert.Equal("there.example", found.Results[0].Node);
+    }
+
+    [Theory]
+    [InlineData("q", "-only -exclusions", "not only words to leave out")]
+    [InlineData("q", "!!! ???", "nothing to search for")]
+    [InlineData("country", "Chile", "ISO 3166-1")]
+    [InlineData("sort", "random", "relevance or newest")]
+    [InlineData("page", "0", "whole number")]
+    [InlineData("pageSize", "500", "whole number")]
+    [InlineData("page", "1000", "narrow the search")]
+    [InlineData("from", "last week", "a year")]
+    [InlineData("language", "en_GB!", "BCP 47")]
+    public void Bad_parameters_are_refused_with_a_reason(string name, string value, string reason)
+    {
+        var (request, errors) = SearchQuery.Parse(n => n == name ? value : null);
+        Assert.Null(request);
+        Assert.Contains(reason, errors[name][0]);
+    }
+}
