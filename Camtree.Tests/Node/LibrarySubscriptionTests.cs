@@ -179,6 +179,46 @@ public sealed class LibrarySubscriptionTests : IAsyncLifetime
         Assert.True(held.ProofVerified);
     }
 
+    [Fact]
+    public async Task Search_finds_subscribed_reports_only_from_authors_who_consent_and_drops_them_when_they_opt_out()
+    {
+        var ana = await _a.AddPractitionerAsync("ana", "Ana");
+        var bo = await _a.AddPractitionerAsync("bo", "Bo");
+        using (var optOut = await bo.Api.PutAsJsonAsync("/api/v1/me/consent", new { indexable = false, discoverable = false }))
+            Assert.Equal(HttpStatusCode.OK, optOut.StatusCode);
+        await PublishAsync(ana, "Evaluación formativa con boletos de salida", "action-research");
+        await PublishAsync(ana, "Questioning in Year 5");
+        await PublishAsync(bo, "Evaluación by someone who does not want to be indexed");
+        var operatorB = await _b.AddPractitionerAsync("opb", "Operator B", isOperator: true);
+        await SubscribeAsync(operatorB, _a);
+        await WaitSyncedAsync(operatorB, _a, 3);
+
+        var found = await _b.Http.GetFromJsonAsync<JsonElement>("/api/v1/search?q=evaluacion");
+        Assert.Equal(1, found.GetProperty("total").GetInt32());
+        var hit = found.GetProperty("results")[0];
+        Assert.Equal("Evaluación formativa con boletos de salida", hit.GetProperty("title").GetString());
+        Assert.Contains("<mark>Evaluación</mark>", hit.GetProperty("snippet").GetString());
+        Assert.Equal(_a.Authority, hit.GetProperty("node").GetString());
+        Assert.True(hit.GetProperty("verified").GetBoolean());
+        Assert.Equal($"@ana@{_a.Authority}", hit.GetProperty("author").GetProperty("handle").GetString());
+        var methodology = found.GetProperty("facets").GetProperty("methodology")[0];
+        Assert.Equal("action-research", methodology.GetProperty("value").GetString());
+        Assert.Equal("Action research", methodology.GetProperty("label").GetString());
+        Assert.Equal(1, methodology.GetProperty("count").GetInt32());
+        Assert.Equal(2, (await _b.Http.GetFromJsonAsync<JsonElement>($"/api/v1/search?node={_a.Authority}")).GetProperty("total").GetInt32());
+
+        // Ana opts out: the Update of her actor reaches B through the library's followers, and her reports leave B's search.
+        using (var optOut = await ana.Api.PutAsJsonAsync("/api/v1/me/consent", new { indexable = false, discoverable = true }))
+            Assert.Equal(HttpStatusCode.OK, optOut.StatusCode);
+        await Eventually.TrueAsync(async () =>
+            (await _b.Http.GetFromJsonAsync<JsonElement>($"/api/v1/search?node={_a.Authority}")).GetProperty("total").GetInt32() == 0,
+            "Ana's reports to leave B's search");
+        // They stay in B's library: consent is about search, not about sharing.
+        Assert.Equal(3, await _b.Get<ReportStore>().CountFromOriginAsync(_a.BaseUrl));
+        using var bad = await _b.Http.GetAsync("/api/v1/search?q=-only");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
     private static async Task<IReadOnlyList<long>> DeliveryRowsToAsync(TestNode from, TestNode to)
     {
         await using var connection = await from.Get<Database>().OpenAsync();
