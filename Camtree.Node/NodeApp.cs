@@ -38,6 +38,8 @@ public static class NodeApp
             .AddCamtreeApi()
             .AddCamtreeRateLimits(builder.Configuration.GetSection($"{NodeOptions.Section}:Limits").Get<LimitsOptions>() ?? new LimitsOptions())
             .AddSingleton<Pages>();
+        // Pages are Razor components rendered on the server (no interactivity, no script).
+        builder.Services.AddRazorComponents();
 
         var app = builder.Build();
         app.UseSecurityHeaders();
@@ -56,6 +58,7 @@ public static class NodeApp
         app.MapInteractions();
         app.MapAdmin();
         app.MapWeb();
+        app.MapSearchPages();
         return app;
     }
 

@@ -55,8 +55,10 @@ public static class ErrorResponses
             if (!WantsHtml(context.Request)) return Results.Json(new { error = reason }, statusCode: status).ExecuteAsync(context);
             var nodeName = context.RequestServices.GetRequiredService<IOptions<NodeOptions>>().Value.NodeName;
             var title = status switch { 404 => "Not found", 410 => "Gone", 429 => "Too many requests", >= 500 => "Something went wrong", _ => "The request could not be done" };
-            return Html.Page(nodeName, title, $"<h1>{Html.E(title)}</h1><p>{Html.E(reason)}.</p><p><a href=\"/\">Back to the library</a></p>",
-                statusCode: status).ExecuteAsync(context);
+            return new Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult<Components.ErrorPage>(new
+            {
+                Site = new ViewModels.SiteModel(nodeName), Heading = title, Reason = reason,
+            }) { StatusCode = status, ContentType = "text/html; charset=utf-8" }.ExecuteAsync(context);
         }
     }
 }

@@ -230,6 +230,42 @@ public sealed class PublicPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_search_page_lists_results_with_facets_as_links_and_the_atom_feed_follows_the_same_search()
+    {
+        foreach (var (title, methodology, theme) in new[] { ("Lesson study in primary maths", "lesson-study", "maths"), ("Maths talk in Year 3", "action-research", "maths"), ("Reading aloud", "lesson-study", "reading") })
+        {
+            using var published = await _reader.Api.PostAsJsonAsync("/api/v1/reports", new { title, language = "en", findings = $"About {title}.", methodology, themes = new[] { theme } });
+            Assert.Equal(HttpStatusCode.Created, published.StatusCode);
+        }
+        using var browser = Browser();
+        var page = await browser.GetStringAsync("/search?q=maths");
+        Assert.Contains(">Lesson study in primary maths</a>", page);
+        Assert.Contains(">Maths talk in Year 3</a>", page);
+        Assert.DoesNotContain("Reading aloud", page);
+        Assert.Contains("<mark>", page);
+        // Every filter is a link that keeps the query.
+        Assert.Contains("href=\"/search?q=maths&amp;methodology=lesson-study\"", page);
+        Assert.Contains("Lesson study (1)", page);
+        Assert.Contains("type=\"application/atom+xml\"", WebUtility.HtmlDecode(page));
+        var filtered = await browser.GetStringAsync("/search?q=maths&methodology=lesson-study");
+        Assert.Contains(">Lesson study in primary maths</a>", filtered);
+        Assert.DoesNotContain(">Maths talk in Year 3</a>", filtered);
+
+        using var bad = await browser.GetAsync("/search?q=-maths");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("not only words to leave out", await bad.Content.ReadAsStringAsync());
+
+        using var feed = await _node.Http.GetAsync("/search.atom?q=maths&methodology=lesson-study");
+        Assert.Equal("application/atom+xml", feed.Content.Headers.ContentType?.MediaType);
+        var atom = System.Xml.Linq.XDocument.Parse(await feed.Content.ReadAsStringAsync());
+        System.Xml.Linq.XNamespace ns = "http://www.w3.org/2005/Atom";
+        var entries = atom.Root!.Elements(ns + "entry").ToList();
+        Assert.Single(entries);
+        Assert.Equal("Lesson study in primary maths", entries[0].Element(ns + "title")!.Value);
+        Assert.Contains("Lesson study", atom.Root.Element(ns + "title")!.Value);
+    }
+
+    [Fact]
     public async Task A_local_draft_over_the_limits_is_refused_field_by_field()
     {
         using var response = await _reader.Api.PostAsJsonAsync("/api/v1/reports", new
