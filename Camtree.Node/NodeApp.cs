@@ -40,6 +40,8 @@ public static class NodeApp
             .AddSingleton<Pages>();
         // Pages are Razor components rendered on the server (no interactivity, no script).
         builder.Services.AddRazorComponents();
+        // Reports are in many languages: letters stay letters in pages (only what HTML needs is encoded).
+        builder.Services.AddWebEncoders(encoders => encoders.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
 
         var app = builder.Build();
         app.UseSecurityHeaders();

@@ -1,0 +1,70 @@
+using Camtree.Node.Federation;
+using Camtree.Node.Storage;
+using Camtree.Protocol.Vocabulary;
+
+namespace Camtree.Node.Web.ViewModels;
+
+/// <summary>A report as a card in a list.</summary>
+public sealed record ReportCardModel(
+    string Title, string Href, string Language, string AuthorName, DateTimeOffset Published, string? Methodology, string? Origin,
+    string Excerpt, IReadOnlyList<string> Themes)
+{
+    /// <summary>The longest excerpt of findings on a card.</summary>
+    public const int ExcerptChars = 280;
+
+    public static ReportCardModel From(ReportRow report) => new(
+        report.Title, ReportLinks.PageOf(report), report.Language, report.AuthorName, report.PublishedAt, report.Methodology,
+        report.IsLocal ? null : new Uri(report.Iri).Authority, Library.ReportRendering.Excerpt(report.Findings, ExcerptChars), report.ThemeList);
+}
+
+/// <summary>A page of cards, with the link to the older ones.</summary>
+public sealed record ReportListModel(SiteModel Site, string Title, string Heading, string? Intro, IReadOnlyList<ReportCardModel> Cards,
+    string? NewestHref, string? OlderHref, string EmptyText);
+
+/// <summary>Who vouches for a report received from elsewhere, as the page says it.</summary>
+public enum Provenance { Local, ProofVerified, DeliveredByOrigin, ReadFromOrigin, Unverified }
+
+/// <summary>A report's own page.</summary>
+public sealed record ReportPageModel
+{
+    public required SiteModel Site { get; init; }
+    public required string Title { get; init; }
+    public required string Language { get; init; }
+    public required string AuthorName { get; init; }
+    /// <summary>The author's page: their profile here, or their IRI when it is http(s); else no link.</summary>
+    public string? AuthorHref { get; init; }
+    public required DateTimeOffset Published { get; init; }
+    /// <summary>The node it comes from, for a report received from elsewhere.</summary>
+    public string? Origin { get; init; }
+    /// <summary>The original's page, when it is an http(s) address.</summary>
+    public string? OriginalHref { get; init; }
+    public Provenance Provenance { get; init; }
+    public string? VerifiedKeyId { get; init; }
+    public string? CopiedFrom { get; init; }
+    public IReadOnlyList<(string Label, string Value)> Metadata { get; init; } = [];
+    /// <summary>The licence: its name when known, else its address; a link only when it is http(s).</summary>
+    public required (string Text, string? Href) License { get; init; }
+    /// <summary>Sanitised HTML.</summary>
+    public required string SummaryHtml { get; init; }
+    /// <summary>Sanitised HTML.</summary>
+    public required string ContentHtml { get; init; }
+    public IReadOnlyList<string> Themes { get; init; } = [];
+    public int Likes { get; init; }
+    public int Shares { get; init; }
+    public IReadOnlyList<CommentModel> Comments { get; init; } = [];
+}
+
+/// <summary>A comment under a report (sanitised HTML).</summary>
+public sealed record CommentModel(string AuthorName, DateTimeOffset Published, string ContentHtml);
+
+/// <summary>Where reports live on this node's pages, and which URLs from peers may become links.</summary>
+public static class ReportLinks
+{
+    /// <summary>Local reports live at their IRI; federated ones at this node's copy.</summary>
+    public static string PageOf(ReportRow report) => report.IsLocal ? report.Url : $"/library/{report.Id}";
+
+    /// <summary>The URL when it is an absolute http(s) address, else null: the only links made from what peers send.</summary>
+    public static string? Safe(string? url) => KnownLicenses.IsLicenseUrl(url) ? url : null;
+
+    public static string Theme(string theme) => $"/themes/{Uri.EscapeDataString(theme)}";
+}
