@@ -15,6 +15,7 @@ using Dapper;
 // Everything runs on 127.0.0.1; every loop is bounded in time and count; it stops by itself.
 
 if (args is [RawServer.Command, var rawUrl]) return await RawServer.RunAsync(rawUrl);
+if (args is [SearchBenchmark.Command, ..]) return await SearchBenchmark.RunAsync(args[1..]);
 
 Options options;
 try

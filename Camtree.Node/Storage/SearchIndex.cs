@@ -82,7 +82,7 @@ public interface ISearchIndex
 public sealed class SearchIndex(Database database) : ISearchIndex
 {
     /// <summary>How many matches are ranked and counted for facets.</summary>
-    public const int Window = 2_000;
+    public const int Window = 1_000;
     /// <summary>How far the total is counted.</summary>
     public const int CountCap = 10_000;
     /// <summary>How many text matches one search looks through when filters thin them out.</summary>
@@ -100,8 +100,9 @@ public sealed class SearchIndex(Database database) : ISearchIndex
             ? await BrowseCandidatesAsync(connection, filterSql, parameters)
             : await TextCandidatesAsync(connection, request.Match, filterSql, parameters);
         var total = complete ? candidates.Count : await CountAsync(connection, request.Match, filterSql, parameters);
+        // CROSS JOIN keeps the id list first: a lookup per id, never a scan of the table probing the list.
         var rows = (await connection.QueryAsync<FacetRow>(
-            "SELECT * FROM search_facets WHERE report_id IN (SELECT value FROM json_each(@ids))", new { ids = Ids(candidates) })).ToDictionary(r => r.ReportId);
+            "SELECT f.* FROM json_each(@ids) j CROSS JOIN search_facets f ON f.report_id = j.value", new { ids = Ids(candidates) })).ToDictionary(r => r.ReportId);
 
         var ordered = request.Match is not null && request.Sort == SearchSort.Relevance
             ? await RankAsync(connection, request.Match, candidates)
@@ -163,48 +164,45 @@ public sealed class SearchIndex(Database database) : ISearchIndex
     }
 
     /// <summary>
-    /// The newest <see cref="Window"/> text matches that pass the filters: read from the FTS index newest first, a chunk at
-    /// a time, each chunk filtered by the facets table; no more than <see cref="MaxScanned"/> matches are looked at.
+    /// The newest <see cref="Window"/> text matches that pass the filters: FTS5 reads its matches newest first (rowid
+    /// order), each is looked up in the facets table, and reading stops at the window, or after <see cref="MaxScanned"/> matches.
+    /// Complete when every match was looked at and fewer than the window passed.
     /// </summary>
     private static async Task<(List<long>, bool Complete)> TextCandidatesAsync(System.Data.IDbConnection connection, string match, string filters, DynamicParameters parameters)
     {
-        var complete = false;
-        var candidates = new List<long>();
-        long? before = null;
-        var scanned = 0;
-        const int chunk = 4_000;
-        while (candidates.Count < Window && scanned < MaxScanned)
+        parameters.Add("match", match);
+        parameters.Add("window", Window);
+        parameters.Add("scan", MaxScanned);
+        if (filters == "1")
         {
-            var matches = (await connection.QueryAsync<long>("""
-                SELECT rowid FROM report_search WHERE report_search MATCH @match AND (@before IS NULL OR rowid < @before) ORDER BY rowid DESC LIMIT @chunk
-                """, new { match, before, chunk })).ToList();
-            if (matches.Count == 0) { complete = true; break; }
-            scanned += matches.Count;
-            before = matches[^1];
-            if (filters == "1") candidates.AddRange(matches);
-            else
-            {
-                parameters.Add("ids", Ids(matches));
-                candidates.AddRange(await connection.QueryAsync<long>(
-                    $"SELECT f.report_id FROM search_facets f WHERE f.report_id IN (SELECT value FROM json_each(@ids)) AND {filters} ORDER BY f.report_id DESC", parameters));
-            }
-            if (matches.Count < chunk) { complete = true; break; }
+            var all = (await connection.QueryAsync<long>(
+                "SELECT rowid FROM report_search WHERE report_search MATCH @match ORDER BY rowid DESC LIMIT @window", parameters)).ToList();
+            return (all, all.Count < Window);
         }
-        return (candidates.Take(Window).ToList(), complete && candidates.Count < Window);
+        // The subquery streams the matches in rowid order; CROSS JOIN keeps it outermost (a lookup per match).
+        var candidates = (await connection.QueryAsync<long>($"""
+            SELECT s.rowid FROM (SELECT rowid FROM report_search WHERE report_search MATCH @match ORDER BY rowid DESC LIMIT @scan) s
+            CROSS JOIN search_facets f ON f.report_id = s.rowid WHERE {filters} LIMIT @window
+            """, parameters)).OrderByDescending(id => id).ToList();
+        if (candidates.Count == Window) return (candidates, false);
+        var matches = await connection.ExecuteScalarAsync<int>(
+            "SELECT count(*) FROM (SELECT 1 FROM report_search WHERE report_search MATCH @match LIMIT @scan)", parameters);
+        return (candidates, matches < MaxScanned);
     }
 
-    /// <summary>The total, counted as far as <see cref="CountCap"/> + 1.</summary>
+    /// <summary>The total, counted as far as <see cref="CountCap"/> + 1 (and, with text, among the first <see cref="MaxScanned"/> matches).</summary>
     private static async Task<int> CountAsync(System.Data.IDbConnection connection, string? match, string filters, DynamicParameters parameters)
     {
         parameters.Add("cap", CountCap + 1);
         if (match is null)
             return await connection.ExecuteScalarAsync<int>($"SELECT count(*) FROM (SELECT 1 FROM search_facets f WHERE {filters} LIMIT @cap)", parameters);
         parameters.Add("match", match);
+        parameters.Add("scan", MaxScanned);
         return filters == "1"
             ? await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM (SELECT 1 FROM report_search WHERE report_search MATCH @match LIMIT @cap)", parameters)
             : await connection.ExecuteScalarAsync<int>($"""
-                SELECT count(*) FROM (SELECT 1 FROM report_search s JOIN search_facets f ON f.report_id = s.rowid
-                                      WHERE report_search MATCH @match AND {filters} LIMIT @cap)
+                SELECT count(*) FROM (SELECT 1 FROM (SELECT rowid FROM report_search WHERE report_search MATCH @match LIMIT @scan) s
+                                      CROSS JOIN search_facets f ON f.report_id = s.rowid WHERE {filters} LIMIT @cap)
                 """, parameters);
     }
 
@@ -212,10 +210,13 @@ public sealed class SearchIndex(Database database) : ISearchIndex
     private static async Task<List<long>> RankAsync(System.Data.IDbConnection connection, string match, List<long> candidates)
     {
         if (candidates.Count == 0) return [];
+        // The rowid range is a constraint FTS5 itself applies (an IN list is not: it would be tested against every match);
+        // matches in the range that filters left out are dropped here.
+        var wanted = candidates.ToHashSet();
         return (await connection.QueryAsync<long>("""
-            SELECT rowid FROM report_search WHERE report_search MATCH @match AND rowid >= @lowest AND rowid IN (SELECT value FROM json_each(@ids))
+            SELECT rowid FROM report_search WHERE report_search MATCH @match AND rowid >= @lowest
             ORDER BY bm25(report_search, 10.0, 5.0, 1.0, 3.0), rowid DESC
-            """, new { match, lowest = candidates.Min(), ids = Ids(candidates) })).ToList();
+            """, new { match, lowest = candidates.Min() })).Where(wanted.Contains).ToList();
     }
 
     private static async Task<IReadOnlyList<SearchHit>> HitsAsync(System.Data.IDbConnection connection, List<long> ids, string? match)
@@ -225,15 +226,16 @@ public sealed class SearchIndex(Database database) : ISearchIndex
             SELECT r.id, r.iri, r.url, r.local_slug, r.title, r.summary_html, r.findings, r.author_iri, r.author_name, r.language, r.published_at,
                    r.methodology, r.educational_level, r.subject_area, r.country, r.review_status, r.themes, r.proof_verified, r.verified_key_id,
                    COALESCE(a.username, l.username) AS author_username, f.node
-            FROM reports r JOIN search_facets f ON f.report_id = r.id
+            FROM json_each(@ids) j CROSS JOIN reports r ON r.id = j.value JOIN search_facets f ON f.report_id = r.id
             LEFT JOIN remote_actors a ON a.iri = r.author_iri LEFT JOIN local_actors l ON l.id = r.local_author_id
-            WHERE r.id IN (SELECT value FROM json_each(@ids))
             """, new { ids = Ids(ids) })).ToDictionary(r => r.Id);
-        var snippets = match is null ? new Dictionary<long, string>() : (await connection.QueryAsync<(long Id, string Snippet)>(
-            $"""
-            SELECT rowid, snippet(report_search, -1, char({(int)MarkStart}), char({(int)MarkEnd}), '…', 24) FROM report_search
-            WHERE report_search MATCH @match AND rowid IN (SELECT value FROM json_each(@ids))
-            """, new { match, ids = Ids(ids) })).ToDictionary(s => s.Id, s => s.Snippet);
+        var snippets = new Dictionary<long, string>();
+        if (match is not null)
+            foreach (var id in ids)
+                snippets[id] = await connection.ExecuteScalarAsync<string>($"""
+                    SELECT snippet(report_search, -1, char({(int)MarkStart}), char({(int)MarkEnd}), '…', 24) FROM report_search
+                    WHERE report_search MATCH @match AND rowid = @id
+                    """, new { match, id }) ?? "";
         return ids.Where(rows.ContainsKey).Select(id =>
         {
             var r = rows[id];
@@ -281,7 +283,7 @@ public sealed class SearchIndex(Database database) : ISearchIndex
         static IReadOnlyList<FacetCount> Count(IEnumerable<string?> values) => values.Where(v => !string.IsNullOrEmpty(v))
             .GroupBy(v => v!).Select(g => new FacetCount(g.Key, g.Count())).OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal).ToList();
         var themes = candidates.Count == 0 ? [] : (await connection.QueryAsync<(string Theme, int Count)>(
-            "SELECT theme, count(*) FROM report_themes WHERE report_id IN (SELECT value FROM json_each(@ids)) GROUP BY theme ORDER BY count(*) DESC, theme LIMIT 50",
+            "SELECT t.theme, count(*) FROM json_each(@ids) j CROSS JOIN report_themes t ON t.report_id = j.value GROUP BY t.theme ORDER BY count(*) DESC, t.theme LIMIT 50",
             new { ids = Ids(candidates) })).Select(t => new FacetCount(t.Theme, t.Count)).ToList();
         return new Dictionary<string, IReadOnlyList<FacetCount>>
         {
