@@ -52,7 +52,7 @@ public sealed class LibrarySync(
             : traverser.ResumeAsync(cursor, cancellationToken: cancellationToken);
         await foreach (var page in pages.WithCancellation(cancellationToken))
         {
-            foreach (var item in page.Items) await ApplyAsync(item, subscription.Origin, cancellationToken);
+            await ApplyPageAsync(page.Items, subscription.Origin, cancellationToken);
             cursor = page.Next ?? page.Id ?? cursor;
             await subscriptions.SaveProgressAsync(subscription.Id, SubscriptionStates.Backfilling, cursor, await reports.CountFromOriginAsync(subscription.Origin));
         }
@@ -74,8 +74,7 @@ public sealed class LibrarySync(
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var start = LibraryCollection.PageIri(subscription.CollectionIri, new CollectionCursor(0), partition);
             await foreach (var page in traverser.ResumeAsync(start, cancellationToken: cancellationToken).WithCancellation(cancellationToken))
-                foreach (var item in page.Items)
-                    if (await ApplyAsync(item, subscription.Origin, cancellationToken) is { } id) seen.Add(id);
+                seen.UnionWith(await ApplyPageAsync(page.Items, subscription.Origin, cancellationToken));
             var (from, until) = PartitionDigests.Bounds(partition);
             foreach (var iri in await reports.RemoteIrisPublishedAsync(subscription.Origin, from, until))
                 if (!seen.Contains(iri)) await reports.WithdrawRemoteAsync(iri, from, time.GetUtcNow());
@@ -91,12 +90,11 @@ public sealed class LibrarySync(
             throw new RemoteFetchException($"{subscription.ActorIri} has no outbox on its own origin");
         await foreach (var page in traverser.TraverseAsync(outbox, cancellationToken: cancellationToken).WithCancellation(cancellationToken))
         {
-            foreach (var item in page.Items)
-            {
-                if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String
-                    || type.GetString() != AsTypes.Create || !item.TryGetProperty("object", out var created) || created.ValueKind != JsonValueKind.Object) continue;
-                await ApplyAsync(created, subscription.Origin, cancellationToken, author: subscription.ActorIri);
-            }
+            var created = page.Items.Where(item => item.ValueKind == JsonValueKind.Object && item.TryGetProperty("type", out var type)
+                    && type.ValueKind == JsonValueKind.String && type.GetString() == AsTypes.Create
+                    && item.TryGetProperty("object", out var o) && o.ValueKind == JsonValueKind.Object)
+                .Select(item => item.GetProperty("object")).ToList();
+            await ApplyPageAsync(created, subscription.Origin, cancellationToken, author: subscription.ActorIri);
         }
         var now = time.GetUtcNow();
         // Done once: later reports come by push. Kept, so that a later follow of the same actor does not read it all again.
@@ -104,51 +102,61 @@ public sealed class LibrarySync(
     }
 
     /// <summary>
-    /// Applies one item: a report joins the library (or replaces the copy held), a Tombstone withdraws it. Returns the
-    /// item's id when it was one of the origin's, else null (skipped: another origin, not public, not a report).
+    /// Applies a page: reports join the library (or replace the copies held), Tombstones withdraw them. Items are read
+    /// first, their authors resolved once each, their proofs verified in parallel (the CPU-bound part), and the page
+    /// written in one transaction. Returns the ids of the items that were the origin's (others are skipped: another
+    /// origin, not public, not a report, unreadable).
     /// </summary>
-    private async Task<string?> ApplyAsync(JsonElement item, string origin, CancellationToken cancellationToken, string? author = null)
+    private async Task<IReadOnlyList<string>> ApplyPageAsync(IReadOnlyList<JsonElement> items, string origin, CancellationToken cancellationToken, string? author = null)
     {
-        JsonObject document;
-        IncomingObject view;
+        var now = time.GetUtcNow();
+        var articles = new List<(IncomingObject View, JsonObject Document)>();
+        var withdrawn = new List<(string Id, DateTimeOffset Published)>();
+        foreach (var item in items)
+        {
+            if (await ReadAsync(item, origin, cancellationToken) is not var (view, document)) continue;
+            if (view.HasType(AsTypes.Tombstone)) withdrawn.Add((view.Id!, view.Published ?? now));
+            else if (view.HasType(AsTypes.Article) && view.AttributedTo is { } authorIri && RemoteDocumentClient.SameOrigin(authorIri, origin)
+                     && (author is null || authorIri == author) && view.IsListed) articles.Add((view, document));
+        }
+        var writers = new Dictionary<string, StoredRemoteActor>(StringComparer.Ordinal);
+        foreach (var authorIri in articles.Select(a => a.View.AttributedTo!).Distinct())
+            writers[authorIri] = await directory.GetAsync(authorIri, refresh: false, cancellationToken);
+
+        var rows = new ReportRow[articles.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, articles.Count), new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
+            async (i, token) =>
+            {
+                var (view, document) = articles[i];
+                var proof = await pipeline.VerifyProofOfAsync(document, view.AttributedTo!, signedByActor: false, token);
+                var verified = proof is { IsValid: true };
+                // Read from its own origin it is believable without a proof (as an Announce's fetch is); a proof that fails is not.
+                var flagged = proof is { IsValid: false, Failure: not ProofFailure.NoProof };
+                if (flagged) logger.LogWarning("Report {Report} from {Origin} is kept flagged: its proof fails ({Reason})", view.Id, origin, proof!.Reason);
+                rows[i] = RemoteReports.FromArticle(view, writers[view.AttributedTo!], verified ? proof!.VerificationMethod : null, now,
+                    options.Value.Limits.Report, verified) with { Flagged = flagged };
+            });
+        await reports.ApplyRemoteAsync(rows, withdrawn, now);
+        return [.. articles.Select(a => a.View.Id!), .. withdrawn.Select(w => w.Id)];
+    }
+
+    /// <summary>An item as its view and document: embedded, or fetched when given by IRI; null when it is not the origin's or cannot be read.</summary>
+    private async Task<(IncomingObject, JsonObject)?> ReadAsync(JsonElement item, string origin, CancellationToken cancellationToken)
+    {
         try
         {
-            if (item.ValueKind == JsonValueKind.String)
-            {
-                if (!RemoteDocumentClient.SameOrigin(item.GetString(), origin)) return null;
-                (view, document) = await remote.FetchCopyAsync(item.GetString()!, keys.InstanceKey(), cancellationToken);
-            }
-            else
-            {
-                view = IncomingObject.Parse(item);
-                document = JsonObject.Create(item.Clone())!;
-            }
+            var (view, document) = item.ValueKind == JsonValueKind.String
+                ? RemoteDocumentClient.SameOrigin(item.GetString(), origin)
+                    ? await remote.FetchCopyAsync(item.GetString()!, keys.InstanceKey(), cancellationToken)
+                    : default
+                : (IncomingObject.Parse(item), JsonObject.Create(item.Clone())!);
+            return view?.Id is { } id && RemoteDocumentClient.SameOrigin(id, origin) ? (view, document) : null;
         }
         catch (Exception e) when (e is IncomingDocumentException or RemoteFetchException)
         {
             logger.LogInformation("An item of {Origin}'s library could not be read: {Reason}", origin, e.Message);
             return null;
         }
-        if (view.Id is null || !RemoteDocumentClient.SameOrigin(view.Id, origin)) return null;
-        var now = time.GetUtcNow();
-        if (view.HasType(AsTypes.Tombstone))
-        {
-            await reports.WithdrawRemoteAsync(view.Id, view.Published ?? now, now);
-            return view.Id;
-        }
-        if (!view.HasType(AsTypes.Article) || view.AttributedTo is not { } authorIri || !RemoteDocumentClient.SameOrigin(authorIri, origin)
-            || (author is not null && authorIri != author) || !view.IsListed) return null;
-
-        var proof = await pipeline.VerifyProofOfAsync(document, authorIri, signedByActor: false, cancellationToken);
-        var verified = proof is { IsValid: true };
-        // Read from its own origin it is believable without a proof (as an Announce's fetch is); a proof that fails is not.
-        var flagged = proof is { IsValid: false, Failure: not ProofFailure.NoProof };
-        var writer = await directory.GetAsync(authorIri, refresh: false, cancellationToken);
-        var row = RemoteReports.FromArticle(view, writer, verified ? proof!.VerificationMethod : null, now, options.Value.Limits.Report, verified)
-            with { Flagged = flagged };
-        if (flagged) logger.LogWarning("Report {Report} from {Origin} is kept flagged: its proof fails ({Reason})", view.Id, origin, proof!.Reason);
-        await reports.UpsertRemoteAsync(row);
-        return view.Id;
     }
 
     private async Task<JsonElement> FetchAsync(string iri, CancellationToken cancellationToken) =>

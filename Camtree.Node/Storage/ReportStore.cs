@@ -107,6 +107,26 @@ public sealed class ReportStore(Database database)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
+        var stored = await UpsertRemoteAsync(connection, transaction, report);
+        await transaction.CommitAsync();
+        return stored;
+    }
+
+    /// <summary>
+    /// Applies a page of a library in one transaction: the reports upserted (as <see cref="UpsertRemoteAsync(ReportRow)"/>),
+    /// the withdrawn ones withdrawn (as <see cref="WithdrawRemoteAsync"/>).
+    /// </summary>
+    public async Task ApplyRemoteAsync(IEnumerable<ReportRow> reports, IEnumerable<(string Iri, DateTimeOffset Published)> withdrawn, DateTimeOffset at)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        foreach (var report in reports) await UpsertRemoteAsync(connection, transaction, report);
+        foreach (var (iri, published) in withdrawn) await WithdrawRemoteAsync(connection, transaction, iri, published, at);
+        await transaction.CommitAsync();
+    }
+
+    private static async Task<bool> UpsertRemoteAsync(IDbConnection connection, IDbTransaction transaction, ReportRow report)
+    {
         var stored = await connection.ExecuteAsync("""
             INSERT INTO reports (iri, author_iri, author_name, title, summary_html, content_html, language, methodology, educational_level,
                 subject_area, country, setting, research_context, aims, methods, findings, license, themes, url, published_at, received_at, verified_key_id, copied_from, proof_verified,
@@ -127,7 +147,6 @@ public sealed class ReportStore(Database database)
             WHERE reports.local_slug IS NULL AND reports.author_iri = excluded.author_iri AND reports.deleted_at IS NULL
             """, Parameters(report), transaction) > 0;
         if (stored) await SetThemesAsync(connection, transaction, report.Iri, report.ThemeList);
-        await transaction.CommitAsync();
         return stored;
     }
 
@@ -234,12 +253,17 @@ public sealed class ReportStore(Database database)
     public async Task WithdrawRemoteAsync(string iri, DateTimeOffset published, DateTimeOffset at)
     {
         await using var connection = await database.OpenAsync();
-        await connection.ExecuteAsync("""
+        await using var transaction = await connection.BeginTransactionAsync();
+        await WithdrawRemoteAsync(connection, transaction, iri, published, at);
+        await transaction.CommitAsync();
+    }
+
+    private static Task WithdrawRemoteAsync(IDbConnection connection, IDbTransaction transaction, string iri, DateTimeOffset published, DateTimeOffset at) =>
+        connection.ExecuteAsync("""
             INSERT INTO reports (iri, author_iri, author_name, title, summary_html, content_html, language, license, url, published_at, received_at, deleted_at)
             VALUES (@iri, '', '', '', '', '', 'und', '', @iri, @published, @at, @at)
             ON CONFLICT (iri) DO UPDATE SET deleted_at = COALESCE(reports.deleted_at, excluded.deleted_at) WHERE reports.local_slug IS NULL
-            """, new { iri, published, at });
-    }
+            """, new { iri, published, at }, transaction);
 
     /// <summary>Reports of another origin published within a time range (a partition), withdrawn ones included: their IRIs.</summary>
     public async Task<IReadOnlyList<string>> RemoteIrisPublishedAsync(string origin, DateTimeOffset from, DateTimeOffset until)
