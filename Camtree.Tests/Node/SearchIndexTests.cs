@@ -99,12 +99,52 @@ public sealed class SearchIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Beyond_the_window_title_matches_come_first_and_the_total_is_a_lower_bound()
+    {
+        await LocalAsync("Common ground in the title", findings: "An old report.", year: 2019);
+        await _database.InTransactionAsync(async (c, t) =>
+        {
+            for (var i = 0; i < SearchIndex.Window + 5; i++)
+                await _reports.InsertAsync(c, t, new ReportRow
+                {
+                    Iri = $"https://here.example/reports/bulk{i}", LocalSlug = $"bulk{i}", LocalAuthorId = _localAuthor, AuthorIri = "https://here.example/users/ana",
+                    AuthorName = "Ana", Title = $"Report {i}", SummaryHtml = "", ContentHtml = "", Language = "en", Findings = "common words in the findings",
+                    License = "", Url = $"https://here.example/reports/bulk{i}", PublishedAt = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(i),
+                    ReceivedAt = DateTimeOffset.UtcNow,
+                });
+            return 0;
+        });
+        await LocalAsync("Common again in a title", findings: "Newest.", year: 2026);
+        var result = await SearchAsync(("q", "common"));
+        Assert.False(result.TotalIsExact);
+        Assert.Equal(SearchIndex.Window, result.Total);
+        Assert.True(result.FacetsSampled);
+        // The newest title match first; the old one is outside the window of the newest matches.
+        Assert.Equal("Common again in a title", result.Results[0].Title);
+        Assert.Equal("Report 1004", result.Results[1].Title);
+    }
+
+    [Fact]
+    public void Snippets_mark_the_query_words_as_the_index_matches_them()
+    {
+        var terms = Snippets.Terms(SearchQuery.ToFts("evaluacion dialog* \"exit tickets\" -primary").Expression!);
+        Assert.Equal([("evaluacion", false), ("dialog", true), ("exit", false), ("tickets", false)], terms);
+        var snippet = Snippets.Make("La Evaluación formativa y la enseñanza dialógica, not primary exit", terms);
+        Assert.Contains($"{SearchIndex.MarkStart}Evaluación{SearchIndex.MarkEnd}", snippet);
+        Assert.Contains($"{SearchIndex.MarkStart}dialógica{SearchIndex.MarkEnd}", snippet);
+        Assert.DoesNotContain($"{SearchIndex.MarkStart}primary", snippet);
+        var long_ = Snippets.Make(string.Join(' ', Enumerable.Range(0, 100).Select(i => $"w{i}")) + " evaluacion end", terms);
+        Assert.StartsWith("…", long_);
+        Assert.Contains($"{SearchIndex.MarkStart}evaluacion{SearchIndex.MarkEnd}", long_);
+    }
+
+    [Fact]
     public async Task Snippets_are_html_encoded()
     {
         await LocalAsync("Script in findings", findings: "<script>alert(1)</script> questioning");
         var snippet = SnippetHtml.From((await SearchAsync(("q", "questioning"))).Results[0].Snippet);
         Assert.DoesNotContain("<script>", snippet);
-        Assert.Contains("&lt;script&gt;", snippet);
+        Assert.Contains("&lt;/script&gt;", snippet);
     }
 
     [Fact]
