@@ -16,6 +16,7 @@ using Dapper;
 
 if (args is [RawServer.Command, var rawUrl]) return await RawServer.RunAsync(rawUrl);
 if (args is [SearchBenchmark.Command, ..]) return await SearchBenchmark.RunAsync(args[1..]);
+if (args is [BackfillBenchmark.Command, ..]) return await BackfillBenchmark.RunAsync(args[1..]);
 
 Options options;
 try
