@@ -17,6 +17,7 @@ using Dapper;
 if (args is [RawServer.Command, var rawUrl]) return await RawServer.RunAsync(rawUrl);
 if (args is [SearchBenchmark.Command, ..]) return await SearchBenchmark.RunAsync(args[1..]);
 if (args is [BackfillBenchmark.Command, ..]) return await BackfillBenchmark.RunAsync(args[1..]);
+if (args is [ProofBenchmark.Command, ..]) return await ProofBenchmark.RunAsync(args[1..]);
 
 Options options;
 try

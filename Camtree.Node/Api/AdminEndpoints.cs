@@ -43,7 +43,16 @@ public static class AdminEndpoints
             catch (ArgumentException e) { return Results.BadRequest(new { error = e.Message }); }
             catch (Protocol.Discovery.RemoteFetchException e) { return Results.UnprocessableEntity(new { error = e.Message }); }
         });
-        admin.MapGet("/libraries", async (Library.LibrarySubscriptions libraries) => Results.Ok((await libraries.ListAsync()).Select(Describe)));
+        admin.MapGet("/libraries", async (Library.LibrarySubscriptions libraries, ReportStore reports) =>
+        {
+            var flagged = await reports.FlaggedCountsAsync();
+            return Results.Ok((await libraries.ListAsync()).Select(s => Describe(s, flagged.GetValueOrDefault(s.Origin))));
+        });
+        // Reports whose proof failed when a library collection served them: kept, out of search, for the operator to look at.
+        admin.MapGet("/libraries/flagged", async (ReportStore reports) => Results.Ok((await reports.FlaggedAsync(null, FlaggedListed)).Select(r => new
+        {
+            id = r.Iri, title = r.Title, author = r.AuthorIri, node = new Uri(r.Iri).Authority, reason = r.ProofFailure, checkedAt = r.ProofCheckedAt,
+        })));
         admin.MapPost("/libraries/resync", async (LibraryRequest? request, Library.LibrarySubscriptions libraries, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(request?.Library)) return Results.BadRequest(new { error = "library is a handle (@library@host) or an actor IRI" });
@@ -66,9 +75,14 @@ public static class AdminEndpoints
         });
     }
 
-    private static object Describe(Subscription s) => new
+    /// <summary>How many flagged reports the list shows, newest first.</summary>
+    public const int FlaggedListed = 200;
+
+    private static object Describe(Subscription s) => Describe(s, 0);
+
+    private static object Describe(Subscription s, int flagged) => new
     {
-        library = s.ActorIri, node = s.Node, state = s.State, records = s.Records, lastSyncedAt = s.LastSyncedAt, lastError = s.LastError,
+        library = s.ActorIri, node = s.Node, state = s.State, records = s.Records, flagged, lastSyncedAt = s.LastSyncedAt, lastError = s.LastError,
     };
 
     /// <summary>Lists API tokens by public id, and revokes one.</summary>

@@ -3,7 +3,7 @@ using Camtree.Node.Library;
 
 namespace Camtree.Node.Cli;
 
-/// <summary><c>library subscribe|status|resync|unsubscribe</c>: the node's subscriptions to other libraries.</summary>
+/// <summary><c>library subscribe|status|resync|unsubscribe|flagged</c>: the node's subscriptions to other libraries.</summary>
 public static class LibraryCommands
 {
     public static Command Create(CommandContext context)
@@ -42,13 +42,24 @@ public static class LibraryCommands
             await context.Output.WriteLineAsync("unsubscribed");
         }));
 
-        return new Command("library", "Subscriptions to other nodes' libraries") { subscribe, status, resync, unsubscribe };
+        var flagged = CommandContext.Leaf("flagged", "Reports whose proof failed when their library served them (kept out of search), newest first");
+        flagged.SetAction(parse => RunAsync(context, parse, async node =>
+        {
+            await context.Output.WriteLineAsync("report	node	checked	reason");
+            foreach (var r in await node.Get<Storage.ReportStore>().FlaggedAsync(null, Api.AdminEndpoints.FlaggedListed))
+                await context.Output.WriteLineAsync($"{r.Iri}	{new Uri(r.Iri).Authority}	{r.ProofCheckedAt:u}	{r.ProofFailure}");
+        }));
+
+        return new Command("library", "Subscriptions to other nodes' libraries") { subscribe, status, resync, unsubscribe, flagged };
     }
 
-    private static async Task<int> RunAsync(CommandContext context, ParseResult parse, Func<LibrarySubscriptions, Task> action)
+    private static Task<int> RunAsync(CommandContext context, ParseResult parse, Func<LibrarySubscriptions, Task> action) =>
+        RunAsync(context, parse, node => action(node.Get<LibrarySubscriptions>()));
+
+    private static async Task<int> RunAsync(CommandContext context, ParseResult parse, Func<OpenNode, Task> action)
     {
         await using var node = await context.OpenAsync(parse);
-        try { await action(node.Get<LibrarySubscriptions>()); }
+        try { await action(node); }
         catch (Exception e) when (e is ArgumentException or HttpRequestException) { return await context.FailAsync(e.Message); }
         return 0;
     }

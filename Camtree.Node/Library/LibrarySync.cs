@@ -134,7 +134,7 @@ public sealed class LibrarySync(
                 var flagged = proof is { IsValid: false, Failure: not ProofFailure.NoProof };
                 if (flagged) logger.LogWarning("Report {Report} from {Origin} is kept flagged: its proof fails ({Reason})", view.Id, origin, proof!.Reason);
                 rows[i] = RemoteReports.FromArticle(view, writers[view.AttributedTo!], verified ? proof!.VerificationMethod : null, now,
-                    options.Value.Limits.Report, verified) with { Flagged = flagged };
+                    options.Value.Limits.Report, verified, proofFailure: flagged ? proof!.Reason : null);
             });
         await reports.ApplyRemoteAsync(rows, withdrawn, now);
         return [.. articles.Select(a => a.View.Id!), .. withdrawn.Select(w => w.Id)];

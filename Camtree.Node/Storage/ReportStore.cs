@@ -52,6 +52,10 @@ public sealed record ReportRow
     public DateTimeOffset? OriginUpdated { get; init; }
     /// <summary>Read from a library collection with a proof that failed: kept out of search, listed for the operator.</summary>
     public bool Flagged { get; init; }
+    /// <summary>Received reports: when their proof was checked (verified, or found to fail).</summary>
+    public DateTimeOffset? ProofCheckedAt { get; init; }
+    /// <summary>Received reports whose proof failed: why (what the operator reads in the flagged list).</summary>
+    public string? ProofFailure { get; init; }
     /// <summary>The report's review status (Camtree's <c>reviewStatus</c>), when known.</summary>
     public string? ReviewStatus { get; init; }
 
@@ -130,10 +134,10 @@ public sealed class ReportStore(Database database)
         var stored = await connection.ExecuteAsync("""
             INSERT INTO reports (iri, author_iri, author_name, title, summary_html, content_html, language, methodology, educational_level,
                 subject_area, country, setting, research_context, aims, methods, findings, license, themes, url, published_at, received_at, verified_key_id, copied_from, proof_verified,
-                origin_updated, flagged, content_text, review_status)
+                origin_updated, flagged, content_text, review_status, proof_checked_at, proof_failure)
             VALUES (@Iri, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @Language, @Methodology, @EducationalLevel,
                 @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings, @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @VerifiedKeyId, @CopiedFrom, @ProofVerified,
-                @OriginUpdated, @Flagged, @ContentText, @ReviewStatus)
+                @OriginUpdated, @Flagged, @ContentText, @ReviewStatus, @ProofCheckedAt, @ProofFailure)
             ON CONFLICT (iri) DO UPDATE SET author_name = excluded.author_name, title = excluded.title, summary_html = excluded.summary_html,
                 content_html = excluded.content_html, language = excluded.language, methodology = excluded.methodology,
                 educational_level = excluded.educational_level, subject_area = excluded.subject_area, country = excluded.country,
@@ -143,7 +147,7 @@ public sealed class ReportStore(Database database)
                 published_at = excluded.published_at,
                 copied_from = excluded.copied_from, proof_verified = excluded.proof_verified,
                 origin_updated = excluded.origin_updated, flagged = excluded.flagged, content_text = excluded.content_text,
-                review_status = excluded.review_status
+                review_status = excluded.review_status, proof_checked_at = excluded.proof_checked_at, proof_failure = excluded.proof_failure
             WHERE reports.local_slug IS NULL AND reports.author_iri = excluded.author_iri AND reports.deleted_at IS NULL
             """, Parameters(report), transaction) > 0;
         if (stored) await SetThemesAsync(connection, transaction, report.Iri, report.ThemeList);
@@ -281,6 +285,26 @@ public sealed class ReportStore(Database database)
         return await connection.ExecuteScalarAsync<int>(
             "SELECT count(*) FROM reports WHERE local_slug IS NULL AND deleted_at IS NULL AND iri >= @lower AND iri < @upper",
             new { lower = origin + "/", upper = origin + "0" });
+    }
+
+    /// <summary>How many live flagged reports (a proof that failed) the library holds, per origin (scheme://host[:port]).</summary>
+    public async Task<IReadOnlyDictionary<string, int>> FlaggedCountsAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<(string Origin, int Count)>("""
+            SELECT substr(iri, 1, instr(substr(iri, instr(iri, '://') + 3) || '/', '/') + instr(iri, '://') + 1) AS origin, count(*)
+            FROM reports WHERE flagged = 1 AND deleted_at IS NULL GROUP BY origin
+            """)).ToDictionary(r => r.Origin, r => r.Count, StringComparer.Ordinal);
+    }
+
+    /// <summary>The newest live flagged reports, of one origin when given: what the operator reviews.</summary>
+    public async Task<IReadOnlyList<ReportRow>> FlaggedAsync(string? origin, int limit)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<ReportRow>("""
+            SELECT * FROM reports WHERE flagged = 1 AND deleted_at IS NULL AND (@origin IS NULL OR (iri >= @lower AND iri < @upper))
+            ORDER BY id DESC LIMIT @limit
+            """, new { origin, lower = origin + "/", upper = origin + "0", limit })).ToList();
     }
 
     /// <summary>

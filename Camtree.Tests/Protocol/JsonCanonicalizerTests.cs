@@ -127,6 +127,29 @@ public sealed class JsonCanonicalizerTests
     }
 
     [Fact]
+    public void Refuses_duplicate_member_names_in_a_parsed_node_tree()
+    {
+        var node = JsonNode.Parse("{\"a\":1,\"b\":{\"c\":2,\"c\":3}}");
+
+        var error = Assert.Throws<JsonCanonicalizationException>(() => JsonCanonicalizer.Canonicalize(node));
+        Assert.Contains("duplicate", error.Message);
+    }
+
+    [Fact]
+    public void Refuses_a_node_tree_nested_deeper_than_a_parser_would_read()
+    {
+        // Built in code, a tree can nest as deep as memory allows; written recursively, it would overflow the stack.
+        JsonNode deep = new JsonArray();
+        for (var i = 0; i < 100; i++) deep = new JsonArray(deep);
+        JsonNode shallow = new JsonArray();
+        for (var i = 0; i < 60; i++) shallow = new JsonArray(shallow);
+
+        var error = Assert.Throws<JsonCanonicalizationException>(() => JsonCanonicalizer.Canonicalize(deep));
+        Assert.Contains("deeper", error.Message);
+        Assert.Equal(new string('[', 61) + new string(']', 61), Encoding.UTF8.GetString(JsonCanonicalizer.Canonicalize(shallow)));
+    }
+
+    [Fact]
     public void Refuses_a_lone_surrogate()
     {
         using var escaped = JsonDocument.Parse("{\"a\":\"\\ud800\"}");

@@ -15,7 +15,7 @@ internal static class RemoteReports
     /// <param name="verifiedKeyId">The key that vouches for the report, if any.</param>
     /// <param name="proofVerified">Whether that key vouched through the report's (or its activity's) object proof.</param>
     public static ReportRow FromArticle(IncomingObject article, StoredRemoteActor author, string? verifiedKeyId, DateTimeOffset now,
-        ReportLimits limits, bool proofVerified = false)
+        ReportLimits limits, bool proofVerified = false, string? proofFailure = null)
     {
         var report = ResearchReportReader.FromArticle(article, limits, now);
         return new ReportRow
@@ -45,6 +45,9 @@ internal static class RemoteReports
             ReceivedAt = now,
             VerifiedKeyId = verifiedKeyId,
             ProofVerified = proofVerified && verifiedKeyId is not null,
+            ProofCheckedAt = proofVerified || proofFailure is not null ? now : null,
+            ProofFailure = proofFailure,
+            Flagged = proofFailure is not null,
         };
     }
 }
