@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using System.Text.Json.Nodes;
 using Camtree.Node.Configuration;
 using Camtree.Node.Federation;
@@ -48,13 +49,39 @@ public sealed class LibrarySync(
             await RepairAsync(subscription, traverser, cancellationToken);
 
         var cursor = subscription.Cursor;
+        // Counted once per run, then kept by what each page adds; counted again when the run ends.
+        var records = await reports.CountFromOriginAsync(subscription.Origin);
         var pages = cursor is null ? traverser.TraverseAsync(subscription.CollectionIri, cancellationToken: cancellationToken)
             : traverser.ResumeAsync(cursor, cancellationToken: cancellationToken);
-        await foreach (var page in pages.WithCancellation(cancellationToken))
+        // Two stages, one page apart: while a page is written (one writer: SQLite), the next is fetched, read and its
+        // proofs verified on the other cores. In one loop the writer waited for the verifying and the verifiers for the
+        // writer, and a backfill used one core of two (measured: Camtree.Benchmarks backfill, docs/benchmarks.md).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var prepared = Channel.CreateBounded<(PreparedPage Page, string? Next)>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var reading = Task.Run(async () =>
         {
-            await ApplyPageAsync(page.Items, subscription.Origin, cancellationToken);
-            cursor = page.Next ?? page.Id ?? cursor;
-            await subscriptions.SaveProgressAsync(subscription.Id, SubscriptionStates.Backfilling, cursor, await reports.CountFromOriginAsync(subscription.Origin));
+            try
+            {
+                await foreach (var page in pages.WithCancellation(stop.Token))
+                    await prepared.Writer.WriteAsync((await PreparePageAsync(page.Items, subscription.Origin, stop.Token), page.Next ?? page.Id), stop.Token);
+                prepared.Writer.Complete();
+            }
+            catch (Exception e) { prepared.Writer.Complete(e); }
+        }, stop.Token);
+        try
+        {
+            // A failed fetch or read surfaces here, after the pages before it were written and their cursor saved.
+            await foreach (var (page, next) in prepared.Reader.ReadAllAsync(stop.Token))
+            {
+                records += await WritePageAsync(page);
+                cursor = next ?? cursor;
+                await subscriptions.SaveProgressAsync(subscription.Id, SubscriptionStates.Backfilling, cursor, records);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try { await reading; } catch (OperationCanceledException) { }
         }
         var now = time.GetUtcNow();
         await subscriptions.MarkSyncedAsync(subscription.Id, cursor, await reports.CountFromOriginAsync(subscription.Origin), now, now + RepairInterval);
@@ -101,13 +128,28 @@ public sealed class LibrarySync(
         await subscriptions.MarkSyncedAsync(subscription.Id, null, await reports.CountFromOriginAsync(subscription.Origin), now, DateTimeOffset.MaxValue);
     }
 
+    /// <summary>A page read and verified, ready to be written: its rows, its withdrawals, and the ids of the origin's items on it.</summary>
+    private sealed record PreparedPage(IReadOnlyList<ReportRow> Rows, IReadOnlyList<(string Id, DateTimeOffset Published)> Withdrawn, IReadOnlyList<string> Items);
+
     /// <summary>
-    /// Applies a page: reports join the library (or replace the copies held), Tombstones withdraw them. Items are read
-    /// first, their authors resolved once each, their proofs verified in parallel (the CPU-bound part), and the page
-    /// written in one transaction. Returns the ids of the items that were the origin's (others are skipped: another
-    /// origin, not public, not a report, unreadable).
+    /// Applies a page: reports join the library (or replace the copies held), Tombstones withdraw them. Returns the ids
+    /// of the items that were the origin's (others are skipped: another origin, not public, not a report, unreadable).
     /// </summary>
     private async Task<IReadOnlyList<string>> ApplyPageAsync(IReadOnlyList<JsonElement> items, string origin, CancellationToken cancellationToken, string? author = null)
+    {
+        var page = await PreparePageAsync(items, origin, cancellationToken, author);
+        await WritePageAsync(page);
+        return page.Items;
+    }
+
+    /// <summary>Writes a prepared page in one transaction; how many more live reports the library holds after it.</summary>
+    private Task<int> WritePageAsync(PreparedPage page) => reports.ApplyRemoteAsync(page.Rows, page.Withdrawn, time.GetUtcNow());
+
+    /// <summary>
+    /// Reads a page: items first, their authors resolved once each, then their proofs verified and their rows made in
+    /// parallel (the CPU-bound part: canonicalising, Ed25519, sanitising, the text for search).
+    /// </summary>
+    private async Task<PreparedPage> PreparePageAsync(IReadOnlyList<JsonElement> items, string origin, CancellationToken cancellationToken, string? author = null)
     {
         var now = time.GetUtcNow();
         var articles = new List<(IncomingObject View, JsonObject Document)>();
@@ -133,11 +175,11 @@ public sealed class LibrarySync(
                 // Read from its own origin it is believable without a proof (as an Announce's fetch is); a proof that fails is not.
                 var flagged = proof is { IsValid: false, Failure: not ProofFailure.NoProof };
                 if (flagged) logger.LogWarning("Report {Report} from {Origin} is kept flagged: its proof fails ({Reason})", view.Id, origin, proof!.Reason);
-                rows[i] = RemoteReports.FromArticle(view, writers[view.AttributedTo!], verified ? proof!.VerificationMethod : null, now,
+                var row = RemoteReports.FromArticle(view, writers[view.AttributedTo!], verified ? proof!.VerificationMethod : null, now,
                     options.Value.Limits.Report, verified, proofFailure: flagged ? proof!.Reason : null);
+                rows[i] = row with { PreparedContentText = ReportStore.ContentText(row) };
             });
-        await reports.ApplyRemoteAsync(rows, withdrawn, now);
-        return [.. articles.Select(a => a.View.Id!), .. withdrawn.Select(w => w.Id)];
+        return new PreparedPage(rows, withdrawn, [.. articles.Select(a => a.View.Id!), .. withdrawn.Select(w => w.Id)]);
     }
 
     /// <summary>An item as its view and document: embedded, or fetched when given by IRI; null when it is not the origin's or cannot be read.</summary>

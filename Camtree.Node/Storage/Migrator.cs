@@ -37,12 +37,6 @@ public static class Migrator
                 return 1;
             }, cancellationToken);
         }
-
-        // The query planner chooses between indexes (which facet filter leads a browse) from statistics that SQLite only
-        // gathers when asked: gathered here at start, sampled (analysis_limit) so that a large library takes milliseconds.
-        // 0x10002: every table whose statistics are missing or stale, as SQLite recommends for a connection opened at start.
-        await using (var connection = await database.OpenAsync(cancellationToken))
-            await connection.ExecuteAsync("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;");
     }
 
     private static string ReadScript(Assembly assembly, string resource)

@@ -56,6 +56,11 @@ public sealed record ReportRow
     public DateTimeOffset? ProofCheckedAt { get; init; }
     /// <summary>Received reports whose proof failed: why (what the operator reads in the flagged list).</summary>
     public string? ProofFailure { get; init; }
+    /// <summary>
+    /// Not a column: the text for search, made off the writer's path (a backfill makes it while verifying, in parallel).
+    /// Set it only on a row whose HTML will not change before it is written.
+    /// </summary>
+    public string? PreparedContentText { get; init; }
     /// <summary>The report's review status (Camtree's <c>reviewStatus</c>), when known.</summary>
     public string? ReviewStatus { get; init; }
 
@@ -70,21 +75,60 @@ public sealed class ReportStore(Database database)
     private static DynamicParameters Parameters(ReportRow report)
     {
         var parameters = new DynamicParameters(report);
-        parameters.Add("ContentText", string.Join(' ', SearchText.Plain(report.SummaryHtml), SearchText.Plain(report.ContentHtml)));
+        parameters.Add("ContentText", ContentText(report));
         return parameters;
     }
 
+    /// <summary>The report's text without markup, as full-text search reads it (made beforehand, when it was).</summary>
+    internal static string ContentText(ReportRow report) =>
+        report.PreparedContentText ?? string.Join(' ', SearchText.Plain(report.SummaryHtml), SearchText.Plain(report.ContentHtml));
+
+    internal const string InsertSql = """
+        INSERT INTO reports (iri, local_slug, local_author_id, author_iri, author_name, title, summary_html, content_html, content_markdown,
+            language, methodology, educational_level, subject_area, country, setting, research_context, aims, methods, findings,
+            license, themes, url, published_at, received_at, verified_key_id, signed_json, content_text, review_status)
+        VALUES (@Iri, @LocalSlug, @LocalAuthorId, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @ContentMarkdown,
+            @Language, @Methodology, @EducationalLevel, @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings,
+            @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @VerifiedKeyId, @SignedJson, @ContentText, @ReviewStatus)
+        """;
+
+    /// <summary>
+    /// Stores a received report, or refreshes the copy held: same IRI, same author (another actor, even on the same
+    /// server, cannot overwrite it), never a local or withdrawn one.
+    /// </summary>
+    internal const string UpsertRemoteSql = """
+        INSERT INTO reports (iri, author_iri, author_name, title, summary_html, content_html, language, methodology, educational_level,
+            subject_area, country, setting, research_context, aims, methods, findings, license, themes, url, published_at, received_at, verified_key_id, copied_from, proof_verified,
+            origin_updated, flagged, content_text, review_status, proof_checked_at, proof_failure)
+        VALUES (@Iri, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @Language, @Methodology, @EducationalLevel,
+            @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings, @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @VerifiedKeyId, @CopiedFrom, @ProofVerified,
+            @OriginUpdated, @Flagged, @ContentText, @ReviewStatus, @ProofCheckedAt, @ProofFailure)
+        ON CONFLICT (iri) DO UPDATE SET author_name = excluded.author_name, title = excluded.title, summary_html = excluded.summary_html,
+            content_html = excluded.content_html, language = excluded.language, methodology = excluded.methodology,
+            educational_level = excluded.educational_level, subject_area = excluded.subject_area, country = excluded.country,
+            setting = excluded.setting, research_context = excluded.research_context, aims = excluded.aims, methods = excluded.methods,
+            findings = excluded.findings, license = excluded.license, themes = excluded.themes, url = excluded.url,
+            received_at = excluded.received_at, verified_key_id = excluded.verified_key_id, updated_at = excluded.received_at,
+            published_at = excluded.published_at,
+            copied_from = excluded.copied_from, proof_verified = excluded.proof_verified,
+            origin_updated = excluded.origin_updated, flagged = excluded.flagged, content_text = excluded.content_text,
+            review_status = excluded.review_status, proof_checked_at = excluded.proof_checked_at, proof_failure = excluded.proof_failure
+        WHERE reports.local_slug IS NULL AND reports.author_iri = excluded.author_iri AND reports.deleted_at IS NULL
+        """;
+
+    /// <summary>
+    /// Withdraws a received report, or keeps a withdrawn placeholder when none is held (so that both sides' partition
+    /// digests agree). Local reports are never touched.
+    /// </summary>
+    internal const string WithdrawRemoteSql = """
+        INSERT INTO reports (iri, author_iri, author_name, title, summary_html, content_html, language, license, url, published_at, received_at, deleted_at)
+        VALUES (@iri, '', '', '', '', '', 'und', '', @iri, @published, @at, @at)
+        ON CONFLICT (iri) DO UPDATE SET deleted_at = COALESCE(reports.deleted_at, excluded.deleted_at) WHERE reports.local_slug IS NULL
+        """;
+
     public async Task<long> InsertAsync(IDbConnection connection, IDbTransaction transaction, ReportRow report)
     {
-        var id = await connection.ExecuteScalarAsync<long>("""
-            INSERT INTO reports (iri, local_slug, local_author_id, author_iri, author_name, title, summary_html, content_html, content_markdown,
-                language, methodology, educational_level, subject_area, country, setting, research_context, aims, methods, findings,
-                license, themes, url, published_at, received_at, verified_key_id, signed_json, content_text, review_status)
-            VALUES (@Iri, @LocalSlug, @LocalAuthorId, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @ContentMarkdown,
-                @Language, @Methodology, @EducationalLevel, @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings,
-                @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @VerifiedKeyId, @SignedJson, @ContentText, @ReviewStatus)
-            RETURNING id
-            """, Parameters(report), transaction);
+        var id = await connection.ExecuteScalarAsync<long>(InsertSql + " RETURNING id", Parameters(report), transaction);
         await SetThemesAsync(connection, transaction, id, report.ThemeList);
         return id;
     }
@@ -118,38 +162,34 @@ public sealed class ReportStore(Database database)
 
     /// <summary>
     /// Applies a page of a library in one transaction: the reports upserted (as <see cref="UpsertRemoteAsync(ReportRow)"/>),
-    /// the withdrawn ones withdrawn (as <see cref="WithdrawRemoteAsync"/>).
+    /// the withdrawn ones withdrawn (as <see cref="WithdrawRemoteAsync"/>). Returns how many more live reports the library
+    /// holds after it than before (negative when more were withdrawn), so that a subscription keeps its count without
+    /// counting every report of its origin after each page (which made a long backfill quadratic).
     /// </summary>
-    public async Task ApplyRemoteAsync(IEnumerable<ReportRow> reports, IEnumerable<(string Iri, DateTimeOffset Published)> withdrawn, DateTimeOffset at)
+    public async Task<int> ApplyRemoteAsync(IEnumerable<ReportRow> reports, IEnumerable<(string Iri, DateTimeOffset Published)> withdrawn, DateTimeOffset at)
     {
         await using var connection = await database.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        foreach (var report in reports) await UpsertRemoteAsync(connection, transaction, report);
-        foreach (var (iri, published) in withdrawn) await WithdrawRemoteAsync(connection, transaction, iri, published, at);
+        await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync();
+        using var writer = new ReportBatchWriter(connection, transaction);
+        foreach (var report in reports) writer.UpsertRemote(report);
+        foreach (var (iri, published) in withdrawn) writer.WithdrawRemote(iri, published, at);
+        await transaction.CommitAsync();
+        return writer.LiveAdded;
+    }
+
+    /// <summary>Inserts many local reports in one transaction (imports, benchmarks), each as <see cref="InsertAsync"/> does.</summary>
+    public async Task InsertManyAsync(IEnumerable<ReportRow> reports)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync();
+        using (var writer = new ReportBatchWriter(connection, transaction))
+            foreach (var report in reports) writer.Insert(report);
         await transaction.CommitAsync();
     }
 
     private static async Task<bool> UpsertRemoteAsync(IDbConnection connection, IDbTransaction transaction, ReportRow report)
     {
-        var stored = await connection.ExecuteAsync("""
-            INSERT INTO reports (iri, author_iri, author_name, title, summary_html, content_html, language, methodology, educational_level,
-                subject_area, country, setting, research_context, aims, methods, findings, license, themes, url, published_at, received_at, verified_key_id, copied_from, proof_verified,
-                origin_updated, flagged, content_text, review_status, proof_checked_at, proof_failure)
-            VALUES (@Iri, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @Language, @Methodology, @EducationalLevel,
-                @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings, @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @VerifiedKeyId, @CopiedFrom, @ProofVerified,
-                @OriginUpdated, @Flagged, @ContentText, @ReviewStatus, @ProofCheckedAt, @ProofFailure)
-            ON CONFLICT (iri) DO UPDATE SET author_name = excluded.author_name, title = excluded.title, summary_html = excluded.summary_html,
-                content_html = excluded.content_html, language = excluded.language, methodology = excluded.methodology,
-                educational_level = excluded.educational_level, subject_area = excluded.subject_area, country = excluded.country,
-                setting = excluded.setting, research_context = excluded.research_context, aims = excluded.aims, methods = excluded.methods,
-                findings = excluded.findings, license = excluded.license, themes = excluded.themes, url = excluded.url,
-                received_at = excluded.received_at, verified_key_id = excluded.verified_key_id, updated_at = excluded.received_at,
-                published_at = excluded.published_at,
-                copied_from = excluded.copied_from, proof_verified = excluded.proof_verified,
-                origin_updated = excluded.origin_updated, flagged = excluded.flagged, content_text = excluded.content_text,
-                review_status = excluded.review_status, proof_checked_at = excluded.proof_checked_at, proof_failure = excluded.proof_failure
-            WHERE reports.local_slug IS NULL AND reports.author_iri = excluded.author_iri AND reports.deleted_at IS NULL
-            """, Parameters(report), transaction) > 0;
+        var stored = await connection.ExecuteAsync(UpsertRemoteSql, Parameters(report), transaction) > 0;
         if (stored) await SetThemesAsync(connection, transaction, report.Iri, report.ThemeList);
         return stored;
     }
@@ -263,11 +303,7 @@ public sealed class ReportStore(Database database)
     }
 
     private static Task WithdrawRemoteAsync(IDbConnection connection, IDbTransaction transaction, string iri, DateTimeOffset published, DateTimeOffset at) =>
-        connection.ExecuteAsync("""
-            INSERT INTO reports (iri, author_iri, author_name, title, summary_html, content_html, language, license, url, published_at, received_at, deleted_at)
-            VALUES (@iri, '', '', '', '', '', 'und', '', @iri, @published, @at, @at)
-            ON CONFLICT (iri) DO UPDATE SET deleted_at = COALESCE(reports.deleted_at, excluded.deleted_at) WHERE reports.local_slug IS NULL
-            """, new { iri, published, at }, transaction);
+        connection.ExecuteAsync(WithdrawRemoteSql, new { iri, published, at }, transaction);
 
     /// <summary>Reports of another origin published within a time range (a partition), withdrawn ones included: their IRIs.</summary>
     public async Task<IReadOnlyList<string>> RemoteIrisPublishedAsync(string origin, DateTimeOffset from, DateTimeOffset until)

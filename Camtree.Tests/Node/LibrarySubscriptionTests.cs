@@ -219,6 +219,43 @@ public sealed class LibrarySubscriptionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 
+    [Fact]
+    public async Task A_report_whose_proof_fails_is_kept_flagged_out_of_search_and_listed_for_the_operator()
+    {
+        var ana = await _a.AddPractitionerAsync("ana", "Ana");
+        var good = await PublishAsync(ana, "Exit tickets in Year 9");
+        var tampered = await PublishAsync(ana, "Exit tickets in Year 10");
+        // What A's library serves for the second report is changed after it was signed, as a compromised store would.
+        await using (var connection = await _a.Get<Database>().OpenAsync())
+            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE reports SET signed_json = json_set(signed_json, '$.name', 'Exit tickets, altered') WHERE iri = @tampered", new { tampered });
+        var operatorB = await _b.AddPractitionerAsync("opb", "Operator B", isOperator: true);
+        await SubscribeAsync(operatorB, _a);
+        var subscription = await WaitSyncedAsync(operatorB, _a, 2);
+        Assert.Equal(1, subscription.GetProperty("flagged").GetInt32());
+
+        var store = _b.Get<ReportStore>();
+        var verified = (await store.FindByIriAsync(good))!;
+        Assert.True(verified is { ProofVerified: true, Flagged: false, ProofFailure: null });
+        Assert.NotNull(verified.ProofCheckedAt);
+        var flagged = (await store.FindByIriAsync(tampered))!;
+        Assert.True(flagged is { ProofVerified: false, Flagged: true, VerifiedKeyId: null });
+        Assert.Contains("does not verify", flagged.ProofFailure);
+
+        // Out of search: the altered title finds nothing, the genuine report is found.
+        Assert.Equal(0, (await _b.Http.GetFromJsonAsync<JsonElement>("/api/v1/search?q=altered")).GetProperty("total").GetInt32());
+        Assert.Equal(1, (await _b.Http.GetFromJsonAsync<JsonElement>("/api/v1/search?q=tickets")).GetProperty("total").GetInt32());
+
+        // Listed for the operator, with the reason; not for anyone else.
+        var listed = await operatorB.Api.GetFromJsonAsync<JsonElement>("/api/v1/admin/libraries/flagged");
+        var item = Assert.Single(listed.EnumerateArray());
+        Assert.Equal(tampered, item.GetProperty("id").GetString());
+        Assert.Equal(_a.Authority, item.GetProperty("node").GetString());
+        Assert.Contains("does not verify", item.GetProperty("reason").GetString());
+        var practitioner = await _b.AddPractitionerAsync("teacher", "Teacher");
+        using var refused = await practitioner.Api.GetAsync("/api/v1/admin/libraries/flagged");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
     private static async Task<IReadOnlyList<long>> DeliveryRowsToAsync(TestNode from, TestNode to)
     {
         await using var connection = await from.Get<Database>().OpenAsync();
