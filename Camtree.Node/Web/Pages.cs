@@ -29,13 +29,29 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
         List("#" + theme, "#" + theme, "Reports on this theme in this library.", reports, ReportLinks.Theme(theme), isFirstPage);
 
     public IResult Profile(LocalActor actor, IReadOnlyList<ReportRow> reports, bool isFirstPage) =>
-        List(actor.DisplayName, actor.DisplayName, $"{uris.Handle(actor.Username)} — {actor.Summary}".TrimEnd(' ', '—'), reports, $"/@{actor.Username}", isFirstPage);
+        List(actor.DisplayName, actor.DisplayName, $"{uris.Handle(actor.Username)} — {actor.Summary}".TrimEnd(' ', '—'), reports, $"/@{actor.Username}", isFirstPage,
+            ConsentNotices(actor));
 
-    private IResult List(string title, string heading, string? intro, IReadOnlyList<ReportRow> reports, string path, bool isFirstPage) =>
+    /// <summary>
+    /// What the practitioner chose about search (FEP-5feb), said where anyone can see it: the choice travels with their
+    /// actor to every node, and readers should know why a report is or is not found elsewhere.
+    /// </summary>
+    private static IReadOnlyList<string> ConsentNotices(LocalActor actor) =>
+    [
+        actor.Indexable
+            ? $"{actor.DisplayName}'s reports can be found in search, here and on the nodes that hold them."
+            : $"{actor.DisplayName} has asked not to be indexed: their reports are left out of search, here and on other nodes.",
+        actor.Discoverable
+            ? $"{actor.DisplayName} can be suggested and listed in directories."
+            : $"{actor.DisplayName} has asked not to be suggested or listed in directories.",
+    ];
+
+    private IResult List(string title, string heading, string? intro, IReadOnlyList<ReportRow> reports, string path, bool isFirstPage,
+        IReadOnlyList<string>? notices = null) =>
         Render<ReportListPage>(new ReportListModel(Site, title, heading, intro, reports.Take(PageSize).Select(ReportCardModel.From).ToList(),
             isFirstPage ? null : path,
             reports.Count > PageSize ? $"{path}?before={Uri.EscapeDataString(LibraryCursor.After(reports[PageSize - 1]).ToString())}" : null,
-            isFirstPage ? "No reports yet." : "No older reports."));
+            isFirstPage ? "No reports yet." : "No older reports.", notices));
 
     /// <summary>A report's page, with its comments and how often it was liked and shared.</summary>
     public async Task<IResult> ReportAsync(ReportRow report, InteractionStore interactions)

@@ -189,6 +189,9 @@ public sealed class LibrarySubscriptionTests : IAsyncLifetime
         await PublishAsync(ana, "Evaluación formativa con boletos de salida", "action-research");
         await PublishAsync(ana, "Questioning in Year 5");
         await PublishAsync(bo, "Evaluación by someone who does not want to be indexed");
+        // Each practitioner's choice is said on their profile page.
+        Assert.Contains("Bo has asked not to be indexed", await _a.Http.GetStringAsync("/@bo"));
+        Assert.Contains("Ana&#x27;s reports can be found in search", await _a.Http.GetStringAsync("/@ana"));
         var operatorB = await _b.AddPractitionerAsync("opb", "Operator B", isOperator: true);
         await SubscribeAsync(operatorB, _a);
         await WaitSyncedAsync(operatorB, _a, 3);

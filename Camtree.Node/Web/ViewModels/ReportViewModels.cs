@@ -17,9 +17,9 @@ public sealed record ReportCardModel(
         report.IsLocal ? null : new Uri(report.Iri).Authority, Library.ReportRendering.Excerpt(report.Findings, ExcerptChars), report.ThemeList);
 }
 
-/// <summary>A page of cards, with the link to the older ones.</summary>
+/// <summary>A page of cards, with the link to the older ones; <paramref name="Notices"/> are said under the introduction.</summary>
 public sealed record ReportListModel(SiteModel Site, string Title, string Heading, string? Intro, IReadOnlyList<ReportCardModel> Cards,
-    string? NewestHref, string? OlderHref, string EmptyText);
+    string? NewestHref, string? OlderHref, string EmptyText, IReadOnlyList<string>? Notices = null);
 
 /// <summary>Who vouches for a report received from elsewhere, as the page says it.</summary>
 public enum Provenance { Local, ProofVerified, DeliveredByOrigin, ReadFromOrigin, Unverified }
