@@ -53,11 +53,11 @@ public sealed class LibrarySync(
         var records = await reports.CountFromOriginAsync(subscription.Origin);
         var pages = cursor is null ? traverser.TraverseAsync(subscription.CollectionIri, cancellationToken: cancellationToken)
             : traverser.ResumeAsync(cursor, cancellationToken: cancellationToken);
-        // Two stages, one page apart: while a page is written (one writer: SQLite), the next is fetched, read and its
+        // Two stages: while pages are written (one writer: SQLite), the next ones are fetched, read and their
         // proofs verified on the other cores. In one loop the writer waited for the verifying and the verifiers for the
         // writer, and a backfill used one core of two (measured: Camtree.Benchmarks backfill, docs/benchmarks.md).
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var prepared = Channel.CreateBounded<(PreparedPage Page, string? Next)>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var prepared = Channel.CreateBounded<(PreparedPage Page, string? Next)>(new BoundedChannelOptions(PagesPerTransaction) { SingleReader = true, SingleWriter = true });
         var reading = Task.Run(async () =>
         {
             try
@@ -71,9 +71,17 @@ public sealed class LibrarySync(
         try
         {
             // A failed fetch or read surfaces here, after the pages before it were written and their cursor saved.
-            await foreach (var (page, next) in prepared.Reader.ReadAllAsync(stop.Token))
+            while (await prepared.Reader.WaitToReadAsync(stop.Token))
             {
-                records += await WritePageAsync(page);
+                // The pages ready now go in one transaction: fewer commits, and FTS5 flushes fewer, larger segments.
+                var batch = new List<PreparedPage>();
+                string? next = null;
+                while (batch.Count < PagesPerTransaction && prepared.Reader.TryRead(out var ready))
+                {
+                    batch.Add(ready.Page);
+                    next = ready.Next ?? next;
+                }
+                records += await WritePagesAsync(batch);
                 cursor = next ?? cursor;
                 await subscriptions.SaveProgressAsync(subscription.Id, SubscriptionStates.Backfilling, cursor, records);
             }
@@ -138,12 +146,16 @@ public sealed class LibrarySync(
     private async Task<IReadOnlyList<string>> ApplyPageAsync(IReadOnlyList<JsonElement> items, string origin, CancellationToken cancellationToken, string? author = null)
     {
         var page = await PreparePageAsync(items, origin, cancellationToken, author);
-        await WritePageAsync(page);
+        await WritePagesAsync([page]);
         return page.Items;
     }
 
-    /// <summary>Writes a prepared page in one transaction; how many more live reports the library holds after it.</summary>
-    private Task<int> WritePageAsync(PreparedPage page) => reports.ApplyRemoteAsync(page.Rows, page.Withdrawn, time.GetUtcNow());
+    /// <summary>At most this many prepared pages are written in one transaction (and wait, read ahead, to be).</summary>
+    private const int PagesPerTransaction = 5;
+
+    /// <summary>Writes prepared pages in one transaction; how many more live reports the library holds after them.</summary>
+    private Task<int> WritePagesAsync(IReadOnlyList<PreparedPage> pages) =>
+        reports.ApplyRemoteAsync([.. pages.SelectMany(p => p.Rows)], [.. pages.SelectMany(p => p.Withdrawn)], time.GetUtcNow());
 
     /// <summary>
     /// Reads a page: items first, their authors resolved once each, then their proofs verified and their rows made in
