@@ -36,6 +36,7 @@ public static class NodeApp
             .AddCamtreeFederation()
             .AddCamtreeLibrary()
             .AddCamtreeApi()
+            .AddCamtreeAccounts()
             .AddCamtreeRateLimits(builder.Configuration.GetSection($"{NodeOptions.Section}:Limits").Get<LimitsOptions>() ?? new LimitsOptions())
             .AddSingleton<Pages>();
         // Pages are Razor components rendered on the server (no interactivity, no script).
@@ -49,6 +50,7 @@ public static class NodeApp
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.MapAssets();
         app.MapWellKnown();
         app.MapActors();
@@ -61,6 +63,7 @@ public static class NodeApp
         app.MapAdmin();
         app.MapWeb();
         app.MapSearchPages();
+        app.MapAccounts();
         return app;
     }
 

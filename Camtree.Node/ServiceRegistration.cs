@@ -10,6 +10,7 @@ using Camtree.Protocol.Delivery;
 using Camtree.Protocol.Discovery;
 using Camtree.Protocol.Signatures;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -111,9 +112,53 @@ public static class ServiceRegistration
 
     public static IServiceCollection AddCamtreeApi(this IServiceCollection services)
     {
+        // Bearer tokens are the default (the JSON API: no cookie ever authenticates it, so no cross-site request can);
+        // the pages sign in with Identity's cookie, checked against the account's security stamp on every request.
         services.AddAuthentication(BearerTokenAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerTokenAuthentication>(BearerTokenAuthentication.SchemeName, null);
-        services.AddAuthorization();
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenAuthentication>(BearerTokenAuthentication.SchemeName, null)
+            .AddIdentityCookies();
+        services.AddAuthorization(Web.AccountEndpoints.AddSignedInPolicy);
+        return services;
+    }
+
+    /// <summary>Accounts: ASP.NET Core Identity over the <c>accounts</c> table, cookie sign-in, invitations, antiforgery.</summary>
+    public static IServiceCollection AddCamtreeAccounts(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.AddIdentityCore<Accounts.Account>(identity =>
+            {
+                // Length over composition (NIST SP 800-63B): ten characters, no rules about digits or symbols.
+                identity.Password.RequiredLength = 10;
+                identity.Password.RequireDigit = false;
+                identity.Password.RequireLowercase = false;
+                identity.Password.RequireUppercase = false;
+                identity.Password.RequireNonAlphanumeric = false;
+                identity.Password.RequiredUniqueChars = 4;
+                identity.Lockout.MaxFailedAccessAttempts = 5;
+                identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                identity.Lockout.AllowedForNewUsers = true;
+                identity.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyz0123456789_";
+            })
+            .AddUserStore<Accounts.AccountStore>()
+            .AddClaimsPrincipalFactory<Accounts.AccountClaimsFactory>()
+            .AddSignInManager<Accounts.AccountSignInManager>();
+        // "Sign out everywhere" and a new password take effect at the next request, not after Identity's 30 minutes.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.Name = "camtree";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.LoginPath = "/sign-in";
+            cookie.LogoutPath = "/sign-out";
+            cookie.AccessDeniedPath = "/sign-in";
+            cookie.ExpireTimeSpan = TimeSpan.FromDays(14);
+            cookie.SlidingExpiration = true;
+        });
+        services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = "camtree-antiforgery");
+        services.AddScoped<Accounts.AccountService>();
+        services.AddSingleton<Accounts.InvitationStore>();
         return services;
     }
 

@@ -8,7 +8,8 @@ namespace Camtree.Node.Cli;
 /// </summary>
 public static class NodeCommandLine
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    /// <param name="input">What commands that read (a password) read: standard input when not given.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextReader? input = null)
     {
         var dataDir = new Option<string?>("--data-dir") { Description = "The node's data directory (default: Camtree:DataDirectory, else ./data)", Recursive = true };
 
@@ -16,7 +17,7 @@ public static class NodeCommandLine
         root.Options.Add(dataDir);
         root.SetAction(parse => NodeApp.RunAsync(WithDataDir(parse.UnmatchedTokens.ToArray(), parse.GetValue(dataDir))));
 
-        var context = new CommandContext(dataDir, output);
+        var context = new CommandContext(dataDir, output, input ?? Console.In);
         root.Subcommands.Add(PractitionerCommands.Create(context));
         root.Subcommands.Add(TokenCommands.Create(context));
         root.Subcommands.Add(DeliveryCommands.Create(context));
@@ -29,7 +30,7 @@ public static class NodeCommandLine
 }
 
 /// <summary>What every command needs: where the data is, where to write.</summary>
-public sealed record CommandContext(Option<string?> DataDir, TextWriter Output)
+public sealed record CommandContext(Option<string?> DataDir, TextWriter Output, TextReader Input)
 {
     /// <summary>A leaf command whose unknown <c>--Camtree:Key=value</c> tokens go to the node's configuration.</summary>
     public static Command Leaf(string name, string description, params Option[] options)
@@ -63,5 +64,7 @@ public sealed record CommandContext(Option<string?> DataDir, TextWriter Output)
 public sealed class OpenNode(WebApplication app) : IAsyncDisposable
 {
     public T Get<T>() where T : notnull => app.Services.GetRequiredService<T>();
+    /// <summary>A scope for scoped services (Identity's user manager and what uses it).</summary>
+    public AsyncServiceScope Scope() => app.Services.CreateAsyncScope();
     public ValueTask DisposeAsync() => app.DisposeAsync();
 }

@@ -50,6 +50,36 @@ public static class PractitionerCommands
             return 0;
         });
 
-        return new Command("practitioner", "Manage practitioners") { create, list, rotate };
+        var passwordOf = new Option<string>("--username") { Description = "Whose password", Required = true };
+        var operatorRole = new Option<bool>("--operator") { Description = "Their account, when it is made now, is an operator's" };
+        var setPassword = CommandContext.Leaf("set-password", "Set a practitioner's password for signing in, read from standard input (one line)", passwordOf, operatorRole);
+        setPassword.SetAction(async parse =>
+        {
+            // Read from standard input, never an argument: arguments end up in shell histories and process lists.
+            var password = (await context.Input.ReadLineAsync())?.TrimEnd('\r', '\n');
+            await using var node = await context.OpenAsync(parse);
+            await using var scope = node.Scope();
+            try
+            {
+                await scope.ServiceProvider.GetRequiredService<Accounts.AccountService>().SetPasswordAsync(parse.GetValue(passwordOf)!, password ?? "",
+                    parse.GetValue(operatorRole) ? Accounts.AccountRoles.Operator : Accounts.AccountRoles.Practitioner);
+                await context.Output.WriteLineAsync($"password set for {parse.GetValue(passwordOf)}; browsers signed in with the old one are signed out");
+                return 0;
+            }
+            catch (Accounts.AccountException e) { return await context.FailAsync(e.Message); }
+        });
+
+        var email = new Option<string?>("--email") { Description = "Whom it is for (kept with the invitation)" };
+        var invite = CommandContext.Leaf("invite", "Make an invitation link to join this library (valid 14 days, once)", email);
+        invite.SetAction(async parse =>
+        {
+            await using var node = await context.OpenAsync(parse);
+            var secret = await node.Get<Accounts.InvitationStore>().CreateAsync(parse.GetValue(email), createdBy: null);
+            var url = $"{node.Get<Federation.LocalUris>().Base}/sign-up?invitation={secret}";
+            await context.Output.WriteLineAsync(url);
+            return 0;
+        });
+
+        return new Command("practitioner", "Manage practitioners") { create, list, rotate, setPassword, invite };
     }
 }

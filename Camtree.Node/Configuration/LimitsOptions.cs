@@ -33,6 +33,9 @@ public sealed class LimitsOptions
     /// <summary>API requests one token (or, without a token, one client address) may make in a burst.</summary>
     public int ApiBurstPerClient { get; set; } = 100;
 
+    /// <summary>Sign-in and sign-up forms posted from one address before it is held to one a minute.</summary>
+    public int SignInBurstPerAddress { get; set; } = 10;
+
     /// <summary>API requests per second one token (or client address) may keep up.</summary>
     public int ApiPerSecondPerClient { get; set; } = 5;
 

@@ -50,9 +50,15 @@ public sealed class NodeOptions
     /// <summary>How the node keeps its subscriptions to other libraries in sync (<c>Camtree:Library:*</c>).</summary>
     public LibraryOptions Library { get; set; } = new();
 
+    /// <summary>Who can join: <c>Invite</c> (default: with an operator's invitation link), <c>Open</c> (anyone) or <c>Closed</c>.</summary>
+    public RegistrationMode Registration { get; set; } = RegistrationMode.Invite;
+
     /// <summary>The SQLite file's full path.</summary>
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDirectory), "camtree.db");
 }
+
+/// <summary>How people join a node (<c>Camtree:Registration</c>).</summary>
+public enum RegistrationMode { Invite, Open, Closed }
 
 /// <summary>The node owner's federation agreement, as configuration.</summary>
 public sealed class FederationOptions

@@ -14,6 +14,9 @@ public sealed partial class PractitionerService(ActorStore actors, ActorKeyStore
     [GeneratedRegex("^[a-z0-9_]{1,30}$")]
     private static partial Regex UsernamePattern();
 
+    /// <summary>Whether a (lower-cased) username is one a practitioner can have: 1 to 30 of a-z, 0-9 and _.</summary>
+    public static bool IsValidUsername(string username) => UsernamePattern().IsMatch(username);
+
     /// <summary>Creates a practitioner with a fresh RSA-2048 key pair. Throws <see cref="ArgumentException"/> for a bad or taken username.</summary>
     public async Task<LocalActor> CreatePractitionerAsync(string username, string displayName, string summary = "", bool manuallyApprovesFollowers = false)
     {

@@ -16,6 +16,7 @@ public static partial class RateLimits
 {
     public const string InboxPolicy = "inbox";
     public const string ApiPolicy = "api";
+    public const string SignInPolicy = "sign-in";
 
     public static IServiceCollection AddCamtreeRateLimits(this IServiceCollection services, LimitsOptions limits)
     {
@@ -26,6 +27,14 @@ public static partial class RateLimits
                 _ => Bucket(limits.InboxBurstPerHost, limits.InboxPerSecondPerHost)));
             options.AddPolicy(ApiPolicy, context => RateLimitPartition.GetTokenBucketLimiter(ApiPartition(context),
                 _ => Bucket(limits.ApiBurstPerClient, limits.ApiPerSecondPerClient)));
+            // Guessing passwords from one address: ten tries, then one a minute (Identity also locks the account after five).
+            options.AddPolicy(SignInPolicy, context => RateLimitPartition.GetTokenBucketLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limits.SignInBurstPerAddress, TokensPerPeriod = 1, ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0, AutoReplenishment = true,
+                }));
             options.OnRejected = async (rejected, cancellationToken) =>
             {
                 var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);

@@ -8,7 +8,8 @@ namespace Camtree.Node.Library.Demo;
 /// Seeds a new, empty node with a small demo library (practitioners from four countries, reports in four
 /// languages) so that a newcomer sees something real on first start. Runs only when no practitioner exists.
 /// </summary>
-public sealed class DemoSeeder(ActorStore actors, PractitionerService practitioners, ReportService reports, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(ActorStore actors, PractitionerService practitioners, ReportService reports, IServiceScopeFactory scopes,
+    ILogger<DemoSeeder> logger)
 {
     private sealed record DemoLibrary(List<DemoPractitioner> Practitioners, List<DemoReport> Reports);
     private sealed record DemoPractitioner(string Username, string DisplayName, string Summary, bool ManuallyApprovesFollowers);
@@ -26,8 +27,16 @@ public sealed class DemoSeeder(ActorStore actors, PractitionerService practition
             ?? throw new InvalidOperationException("the demo library is empty");
 
         var authors = new Dictionary<string, LocalActor>();
-        foreach (var p in demo.Practitioners)
-            authors[p.Username] = await practitioners.CreatePractitionerAsync(p.Username, p.DisplayName, p.Summary, p.ManuallyApprovesFollowers);
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var accounts = scope.ServiceProvider.GetRequiredService<Accounts.AccountService>();
+            foreach (var p in demo.Practitioners)
+            {
+                authors[p.Username] = await practitioners.CreatePractitionerAsync(p.Username, p.DisplayName, p.Summary, p.ManuallyApprovesFollowers);
+                // A newcomer can sign in right after `dotnet run`: the sign-in page and the README say the password.
+                await accounts.SetPasswordAsync(p.Username, Web.AccountEndpoints.DemoPassword);
+            }
+        }
         foreach (var r in demo.Reports.OrderBy(r => r.Published))
         {
             await reports.PublishAsync(authors[r.Author], new ReportDraft

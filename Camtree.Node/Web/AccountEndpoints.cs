@@ -1,0 +1,148 @@
+using System.Security.Claims;
+using Camtree.Node.Accounts;
+using Camtree.Node.Api;
+using Camtree.Node.Configuration;
+using Camtree.Node.Federation;
+using Camtree.Node.Storage;
+using Camtree.Node.Web.Components;
+using Camtree.Node.Web.ViewModels;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace Camtree.Node.Web;
+
+/// <summary>
+/// Signing in and out, joining, and the settings page, as forms that work without script. Every POST form carries an
+/// antiforgery token (ASP.NET Core antiforgery refuses a form without a valid one: 400); sign-in is rate limited per
+/// address and Identity locks an account for 15 minutes after 5 wrong passwords.
+/// </summary>
+public static class AccountEndpoints
+{
+    /// <summary>The demo seed's password for its practitioners; the sign-in page and the README say it.</summary>
+    public const string DemoPassword = "camtree-demo";
+
+    /// <summary>Pages that need a signed-in practitioner (the cookie; never a bearer token, so that forms are the cookie's).</summary>
+    public static readonly string SignedIn = "signed-in";
+
+    public static void MapAccounts(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/sign-in", (string? returnUrl, HttpContext context, IAntiforgery antiforgery, IOptions<NodeOptions> options, ActorStore actors) =>
+            SignInPageAsync(context, antiforgery, options.Value, actors, "", LocalOnly(returnUrl), []));
+        app.MapPost("/sign-in", SignInAsync).RequireRateLimiting(Security.RateLimits.SignInPolicy);
+        app.MapPost("/sign-out", async (HttpContext context, IAntiforgery antiforgery, SignInManager<Account> signIn) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(context)) return BadForm();
+            await signIn.SignOutAsync();
+            return Results.Redirect("/");
+        });
+        app.MapPost("/sign-out-everywhere", async (HttpContext context, IAntiforgery antiforgery, ClaimsPrincipal user, UserManager<Account> users,
+            AccountService accounts, SignInManager<Account> signIn) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(context)) return BadForm();
+            if (await users.GetUserAsync(user) is { } account) await accounts.SignOutEverywhereAsync(account);
+            await signIn.SignOutAsync();
+            return Results.Redirect("/sign-in");
+        }).RequireAuthorization(SignedIn);
+        app.MapGet("/sign-up", async (string? invitation, HttpContext context, IAntiforgery antiforgery, IOptions<NodeOptions> options,
+            InvitationStore invitations) =>
+        {
+            var site = new SiteModel(options.Value.NodeName);
+            if (options.Value.Registration == RegistrationMode.Closed)
+                return ErrorPage(site, StatusCodes.Status403Forbidden, "This library is not taking new members", "Ask its operator.");
+            if (options.Value.Registration == RegistrationMode.Invite && !await invitations.IsValidAsync(invitation))
+                return ErrorPage(site, StatusCodes.Status403Forbidden, "Joining is by invitation",
+                    "This library takes new members by invitation. The link you followed does not work any more, or there was none: ask its operator for one.");
+            return Render<SignUpPage>(new SignUpPageModel(site, Field(context, antiforgery), invitation, "", "", []));
+        });
+        app.MapPost("/sign-up", SignUpAsync).RequireRateLimiting(Security.RateLimits.SignInPolicy);
+        app.MapGet("/settings", SettingsAsync).RequireAuthorization(SignedIn);
+    }
+
+    /// <summary>The policy of <see cref="SignedIn"/> pages: Identity's cookie, redirecting to the sign-in page.</summary>
+    public static void AddSignedInPolicy(Microsoft.AspNetCore.Authorization.AuthorizationOptions options) =>
+        options.AddPolicy(SignedIn, policy => policy.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireAuthenticatedUser());
+
+    // Form fields bound one by one: the form mapper's complex binding of a record failed without saying why.
+    private static async Task<IResult> SignInAsync([FromForm] string? userName, [FromForm] string? password, [FromForm] string? returnUrl,
+        HttpContext context, IAntiforgery antiforgery, SignInManager<Account> signIn, IOptions<NodeOptions> options, ActorStore actors)
+    {
+        var name = (userName ?? "").Trim().ToLowerInvariant();
+        var back = LocalOnly(returnUrl);
+        if (name.Length == 0 || string.IsNullOrEmpty(password))
+            return await SignInPageAsync(context, antiforgery, options.Value, actors, name, back,
+                [.. name.Length == 0 ? [new FieldError("username", "enter your username")] : Array.Empty<FieldError>(),
+                 .. string.IsNullOrEmpty(password) ? [new FieldError("password", "enter your password")] : Array.Empty<FieldError>()], 400);
+        var result = await signIn.PasswordSignInAsync(name, password, isPersistent: true, lockoutOnFailure: true);
+        if (result.Succeeded) return Results.Redirect(back ?? "/settings");
+        // The same words for an unknown name and a wrong password: the page does not tell who has an account.
+        var message = result.IsLockedOut ? "too many wrong passwords: this account is locked for 15 minutes"
+            : result.IsNotAllowed ? "this account is suspended: ask the library's operator"
+            : "the username or the password is not right";
+        return await SignInPageAsync(context, antiforgery, options.Value, actors, name, back, [new FieldError("password", message)], 400);
+    }
+
+    private static async Task<IResult> SignUpAsync([FromForm] string? invitation, [FromForm] string? userName, [FromForm] string? displayName,
+        [FromForm] string? password, HttpContext context, IAntiforgery antiforgery, AccountService accounts, SignInManager<Account> signIn,
+        IOptions<NodeOptions> options)
+    {
+        var form = (Invitation: invitation, UserName: userName, DisplayName: displayName, Password: password);
+        try
+        {
+            var account = await accounts.SignUpAsync(form.UserName, form.DisplayName, form.Password, form.Invitation);
+            await signIn.SignInAsync(account, isPersistent: true);
+            return Results.Redirect("/settings");
+        }
+        catch (AccountException e)
+        {
+            var model = new SignUpPageModel(new SiteModel(options.Value.NodeName), Field(context, antiforgery), form.Invitation,
+                form.UserName ?? "", form.DisplayName ?? "", [.. e.Errors.Select(x => new FieldError(x.Field, x.Message))]);
+            return Render<SignUpPage>(model, StatusCodes.Status400BadRequest);
+        }
+    }
+
+    private static async Task<IResult> SettingsAsync(ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, ActorStore actors,
+        LocalUris uris, IOptions<NodeOptions> options)
+    {
+        if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } actor) return Results.Redirect("/sign-in");
+        var role = user.IsInRole(AccountRoles.Operator) ? "operator" : "practitioner";
+        return Render<SettingsPage>(new SettingsPageModel(new SiteModel(options.Value.NodeName), Field(context, antiforgery), actor.DisplayName,
+            uris.Handle(actor.Username).ToString(), role, actor.Indexable, actor.Discoverable, null));
+    }
+
+    private static async Task<IResult> SignInPageAsync(HttpContext context, IAntiforgery antiforgery, NodeOptions options, ActorStore actors,
+        string userName, string? returnUrl, IReadOnlyList<FieldError> errors, int status = 200)
+    {
+        DemoSignIn? demo = null;
+        if (options.SeedDemo)
+        {
+            var names = (await actors.ListAsync()).Where(a => a.ActorType == Protocol.Vocabulary.AsTypes.Person).Select(a => a.Username).Take(6).ToList();
+            if (names.Count > 0) demo = new DemoSignIn(names, DemoPassword);
+        }
+        return Render<SignInPage>(new SignInPageModel(new SiteModel(options.NodeName), Field(context, antiforgery), userName, returnUrl, errors, demo,
+            options.Registration == RegistrationMode.Open), status);
+    }
+
+    /// <summary>Where to go after signing in: only a path on this node (an absolute URL would make the form an open redirect).</summary>
+    private static string? LocalOnly(string? returnUrl) =>
+        returnUrl is { Length: > 0 and < 2000 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : null;
+
+    private static AntiforgeryField Field(HttpContext context, IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        return new AntiforgeryField(tokens.FormFieldName, tokens.RequestToken!);
+    }
+
+    /// <summary>A form posted without this node's antiforgery token (another site's form, or a page kept open too long).</summary>
+    private static IResult BadForm() => HttpExchange.Error(StatusCodes.Status400BadRequest,
+        "this form's security token is missing or out of date: go back, reload the page and send it again");
+
+    private static IResult ErrorPage(SiteModel site, int status, string heading, string reason) =>
+        new RazorComponentResult<ErrorPage>(new { Site = site, Heading = heading, Reason = reason }) { StatusCode = status, ContentType = "text/html; charset=utf-8" };
+
+    private static IResult Render<T>(object model, int status = 200) where T : Microsoft.AspNetCore.Components.IComponent =>
+        new RazorComponentResult<T>(new { Model = model }) { StatusCode = status, ContentType = "text/html; charset=utf-8" };
+}

@@ -1,0 +1,22 @@
+namespace Camtree.Node.Web.ViewModels;
+
+/// <summary>The hidden field that carries a form's antiforgery token (ASP.NET Core antiforgery checks every POST form).</summary>
+public sealed record AntiforgeryField(string Name, string Value);
+
+/// <summary>One problem with what was sent: which field (its id, to link to it) and what to do.</summary>
+public sealed record FieldError(string Field, string Message);
+
+/// <summary>The sign-in form, with what was typed (never the password) and what went wrong.</summary>
+public sealed record SignInPageModel(SiteModel Site, AntiforgeryField Antiforgery, string UserName, string? ReturnUrl,
+    IReadOnlyList<FieldError> Errors, DemoSignIn? Demo, bool CanSignUp);
+
+/// <summary>On a demo node, whom to sign in as and with what password (the README says the same).</summary>
+public sealed record DemoSignIn(IReadOnlyList<string> UserNames, string Password);
+
+/// <summary>The sign-up form: by invitation (its secret in a hidden field) or open registration.</summary>
+public sealed record SignUpPageModel(SiteModel Site, AntiforgeryField Antiforgery, string? Invitation, string UserName, string DisplayName,
+    IReadOnlyList<FieldError> Errors);
+
+/// <summary>A signed-in practitioner's settings: who they are, their search consent, their sessions.</summary>
+public sealed record SettingsPageModel(SiteModel Site, AntiforgeryField Antiforgery, string DisplayName, string Handle, string Role,
+    bool Indexable, bool Discoverable, string? Notice);
