@@ -64,6 +64,7 @@ public static class NodeApp
         app.MapWeb();
         app.MapSearchPages();
         app.MapAccounts();
+        app.MapEditor();
         return app;
     }
 

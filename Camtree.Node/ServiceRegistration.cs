@@ -159,6 +159,7 @@ public static class ServiceRegistration
         services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = "camtree-antiforgery");
         services.AddScoped<Accounts.AccountService>();
         services.AddSingleton<Accounts.InvitationStore>();
+        services.AddSingleton<IDraftStore, DraftStore>();
         return services;
     }
 

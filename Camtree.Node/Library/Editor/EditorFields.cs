@@ -1,0 +1,56 @@
+using Camtree.Protocol.Vocabulary;
+
+namespace Camtree.Node.Library.Editor;
+
+/// <summary>
+/// What the report editor's form holds, exactly as typed (a draft may be incomplete): the abstract, the template's
+/// sections, and the metadata. Saved as a draft as it is; made into a <see cref="ReportDraft"/> to publish.
+/// </summary>
+public sealed record EditorFields
+{
+    public string Title { get; init; } = "";
+    public string Language { get; init; } = "en";
+    public string ResearchContext { get; init; } = "";
+    public string Aims { get; init; } = "";
+    public string Methods { get; init; } = "";
+    public string Findings { get; init; } = "";
+    /// <summary>The template's sections by field (<see cref="ReportTemplate.Sections"/>).</summary>
+    public Dictionary<string, string?> Sections { get; init; } = [];
+    public string Methodology { get; init; } = "";
+    public string EducationalLevel { get; init; } = "";
+    public string SubjectArea { get; init; } = "";
+    public string Country { get; init; } = "";
+    public string Setting { get; init; } = "";
+    /// <summary>Themes as typed: words or hyphenated phrases, separated by spaces or commas, with or without #.</summary>
+    public string Themes { get; init; } = "";
+    public string License { get; init; } = CamtreeVocabulary.DefaultLicense;
+
+    /// <summary>The fields of a posted form (unknown fields are ignored; every value is cut to what a form can sensibly hold).</summary>
+    public static EditorFields FromForm(IFormCollection form)
+    {
+        string Text(string name, int max = 100_000) => form[name].ToString() is { Length: > 0 } value ? value[..Math.Min(value.Length, max)] : "";
+        return new EditorFields
+        {
+            Title = Text("title", 1_000), Language = Text("language", 35) is { Length: > 0 } language ? language : "en",
+            ResearchContext = Text("researchContext"), Aims = Text("aims"), Methods = Text("methods"), Findings = Text("findings"),
+            Sections = ReportTemplate.Sections.ToDictionary(s => s.Field, s => (string?)Text(s.Field)),
+            Methodology = Text("methodology", 200), EducationalLevel = Text("educationalLevel", 200), SubjectArea = Text("subjectArea", 200),
+            Country = Text("country", 10), Setting = Text("setting", 1_000), Themes = Text("themes", 2_000),
+            License = Text("license", 500) is { Length: > 0 } license ? license : CamtreeVocabulary.DefaultLicense,
+        };
+    }
+
+    /// <summary>The report to publish: the sections become the body, each under its heading.</summary>
+    public ReportDraft ToDraft() => new()
+    {
+        Title = Title.Trim(), Language = Language.Trim(), ResearchContext = ResearchContext.Trim(), Aims = Aims.Trim(), Methods = Methods.Trim(),
+        Findings = Findings.Trim(), Body = ReportTemplate.Body(Language.Trim(), Sections),
+        Methodology = Blank(Methodology), EducationalLevel = Blank(EducationalLevel), SubjectArea = Blank(SubjectArea),
+        Country = Blank(Country)?.ToUpperInvariant(), Setting = Blank(Setting),
+        Themes = [.. Themes.Split([' ', ',', ';', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(t => t.TrimStart('#').ToLowerInvariant())
+            .Where(t => t.Length > 0).Distinct()],
+        License = Blank(License),
+    };
+
+    private static string? Blank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,92 @@
+using System.Security.Claims;
+using Camtree.Node.Api;
+using Camtree.Node.Configuration;
+using Camtree.Node.Federation;
+using Camtree.Node.Library;
+using Camtree.Node.Library.Editor;
+using Camtree.Node.Storage;
+using Camtree.Node.Web.Components;
+using Camtree.Node.Web.ViewModels;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Camtree.Node.Web;
+
+/// <summary>
+/// The guided report editor, for a signed-in practitioner, as one form that works without script: <b>Save draft</b>
+/// keeps it on the server (leave and come back at <c>/drafts</c>), <b>Preview</b> shows it as readers will see it, and
+/// <b>Publish</b> checks it (problems listed at the top, each linked to its field, every field keeping its value) and
+/// publishes it as any report is published (signed, to followers and the library).
+/// </summary>
+public static class EditorEndpoints
+{
+    public static void MapEditor(this IEndpointRouteBuilder app)
+    {
+        var signedIn = app.MapGroup("").RequireAuthorization(AccountEndpoints.SignedIn);
+        signedIn.MapGet("/write", (HttpContext context, IAntiforgery antiforgery, IOptions<NodeOptions> options) =>
+            Render(new EditorPageModel(Site(options), Field(context, antiforgery), null, new EditorFields(), [], null, null)));
+        signedIn.MapGet("/drafts", async (ClaimsPrincipal user, IDraftStore drafts, IOptions<NodeOptions> options) =>
+            new RazorComponentResult<DraftsPage>(new
+            {
+                Model = new DraftsPageModel(Site(options),
+                    [.. (await drafts.ListAsync(BearerTokenAuthentication.ActorId(user))).Select(d => (d.Id, d.Fields.Title, d.UpdatedAt))]),
+            }) { ContentType = "text/html; charset=utf-8" });
+        signedIn.MapGet("/drafts/{id:long}", async (long id, string? saved, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery,
+            IDraftStore drafts, IOptions<NodeOptions> options) =>
+            await drafts.FindAsync(id, BearerTokenAuthentication.ActorId(user)) is { } draft
+                ? Render(new EditorPageModel(Site(options), Field(context, antiforgery), draft.Id, draft.Fields, [],
+                    saved is null ? null : $"Draft saved at {draft.UpdatedAt:HH:mm}. You can leave and come back to it from Your drafts.", null))
+                : HttpExchange.Error(StatusCodes.Status404NotFound, "you have no such draft"));
+        signedIn.MapPost("/write", WriteAsync);
+    }
+
+    private static async Task<IResult> WriteAsync(IFormCollection form, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery,
+        IDraftStore drafts, ActorStore actors, ReportService reports, IOptions<NodeOptions> options)
+    {
+        var owner = BearerTokenAuthentication.ActorId(user);
+        var fields = EditorFields.FromForm(form);
+        long? draftId = long.TryParse(form["draftId"], out var id) ? id : null;
+        // A draft id names one of this practitioner's drafts, or nothing: another's draft is not found, never written.
+        if (draftId is { } existing && await drafts.FindAsync(existing, owner) is null)
+            return HttpExchange.Error(StatusCodes.Status404NotFound, "you have no such draft");
+        var action = form["action"].ToString();
+
+        if (action == "publish")
+        {
+            var draft = fields.ToDraft();
+            var problems = reports.Validate(draft);
+            if (problems.Count > 0)
+                return Render(new EditorPageModel(Site(options), Field(context, antiforgery), draftId, fields, Errors(problems), null, null), StatusCodes.Status400BadRequest);
+            if (await actors.FindAsync(owner) is not { } author) return Results.Redirect("/sign-in");
+            var published = await reports.PublishAsync(author, draft);
+            if (draftId is { } done) await drafts.DeleteAsync(done, owner);
+            return Results.Redirect($"/library/{published.Id}");
+        }
+
+        // Save (and Preview, which saves too: what is previewed is never lost).
+        if (draftId is { } saved) await drafts.UpdateAsync(saved, owner, fields);
+        else draftId = await drafts.CreateAsync(owner, fields);
+        if (action != "preview") return Results.Redirect($"/drafts/{draftId}?saved=1");
+        var preview = fields.ToDraft();
+        return Render(new EditorPageModel(Site(options), Field(context, antiforgery), draftId, fields, Errors(reports.Validate(preview)), "Draft saved.",
+            new EditorPreview(string.IsNullOrWhiteSpace(preview.Title) ? "Untitled" : preview.Title, preview.Language,
+                ReportRendering.AbstractHtml(preview.ResearchContext, preview.Aims, preview.Methods, preview.Findings),
+                ReportRendering.MarkdownToHtml(preview.Body))));
+    }
+
+    /// <summary>The checks' problems as the form lists them; the body's belong to its first section.</summary>
+    private static List<FieldError> Errors(Dictionary<string, string[]> problems) =>
+        [.. problems.SelectMany(p => p.Value.Select(message => new FieldError(p.Key == "body" ? ReportTemplate.Sections[0].Field : p.Key, message)))];
+
+    private static SiteModel Site(IOptions<NodeOptions> options) => new(options.Value.NodeName);
+
+    private static AntiforgeryField Field(HttpContext context, IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        return new AntiforgeryField(tokens.FormFieldName, tokens.RequestToken!);
+    }
+
+    private static IResult Render(EditorPageModel model, int status = 200) =>
+        new RazorComponentResult<EditorPage>(new { Model = model }) { StatusCode = status, ContentType = "text/html; charset=utf-8" };
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using Camtree.Node.Library.Editor;
+using Camtree.Protocol.Vocabulary;
+
+namespace Camtree.Node.Web.ViewModels;
+
+/// <summary>A value a select offers, with its label.</summary>
+public sealed record Choice(string Value, string Label);
+
+/// <summary>
+/// The report editor: the draft's fields, what is wrong with them (listed at the top, each linked to its field), a
+/// notice ("Draft saved"), and, when asked for, the preview as readers will see it.
+/// </summary>
+public sealed record EditorPageModel(SiteModel Site, AntiforgeryField Antiforgery, long? DraftId, EditorFields Fields,
+    IReadOnlyList<FieldError> Errors, string? Notice, EditorPreview? Preview)
+{
+    public IReadOnlyList<Choice> Methodologies => [.. CamtreeVocabulary.Methodologies.Select(m => new Choice(m, CamtreeVocabulary.MethodologyLabels[m]))];
+    public IReadOnlyList<Choice> EducationalLevels => [.. CamtreeVocabulary.EducationalLevels.Select(l => new Choice(l, CamtreeVocabulary.EducationalLevelLabels[l]))];
+    public IReadOnlyList<Choice> Languages => EditorChoices.Languages;
+    public IReadOnlyList<Choice> Countries => EditorChoices.Countries;
+    public IReadOnlyList<Choice> Licenses => [.. KnownLicenses.All.Select(l => new Choice(l.Url, l.Name))];
+    public IReadOnlyList<string> Subjects => EditorChoices.Subjects;
+
+    /// <summary>Whether a field has a problem (for <c>aria-invalid</c>).</summary>
+    public bool HasError(string field) => Errors.Any(e => e.Field == field);
+}
+
+/// <summary>The preview: the report's title, abstract and body as its page will render them (already safe HTML).</summary>
+public sealed record EditorPreview(string Title, string Language, string AbstractHtml, string BodyHtml);
+
+/// <summary>A practitioner's drafts, newest first.</summary>
+public sealed record DraftsPageModel(SiteModel Site, IReadOnlyList<(long Id, string Title, DateTimeOffset Updated)> Drafts);
+
+/// <summary>The lists the editor offers: languages the library's communities write in, countries by name, common subjects.</summary>
+public static class EditorChoices
+{
+    public static readonly IReadOnlyList<Choice> Languages =
+    [
+        new("en", "English"), new("es", "Español"), new("pt-BR", "Português (Brasil)"), new("pt-PT", "Português (Portugal)"), new("fil", "Filipino"),
+        new("fr", "Français"), new("de", "Deutsch"), new("it", "Italiano"), new("ca", "Català"), new("cy", "Cymraeg"), new("ga", "Gaeilge"),
+        new("ja", "日本語"), new("zh", "中文"), new("ar", "العربية"), new("sw", "Kiswahili"),
+    ];
+
+    /// <summary>Every country .NET knows, by its English name (localised with the interface later).</summary>
+    public static readonly IReadOnlyList<Choice> Countries = CultureInfo.GetCultures(CultureTypes.SpecificCultures)
+        .Select(c => { try { return new RegionInfo(c.Name); } catch (ArgumentException) { return null; } })
+        .Where(r => r is not null && r.TwoLetterISORegionName.Length == 2 && r.TwoLetterISORegionName.All(char.IsAsciiLetterUpper))
+        .DistinctBy(r => r!.TwoLetterISORegionName).Select(r => new Choice(r!.TwoLetterISORegionName, r.EnglishName))
+        .OrderBy(c => c.Label, StringComparer.Ordinal).ToList();
+
+    public static readonly IReadOnlyList<string> Subjects =
+    [
+        "mathematics", "science", "English", "reading", "writing", "languages", "English as a foreign language", "history", "geography",
+        "art", "music", "physical education", "computing", "religious education", "citizenship", "special educational needs", "early literacy",
+    ];
+}
