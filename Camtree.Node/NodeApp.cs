@@ -65,6 +65,7 @@ public static class NodeApp
         app.MapSearchPages();
         app.MapAccounts();
         app.MapEditor();
+        app.MapConnect();
         return app;
     }
 

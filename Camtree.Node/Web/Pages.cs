@@ -54,7 +54,7 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
             isFirstPage ? "No reports yet." : "No older reports.", notices));
 
     /// <summary>A report's page, with its comments and how often it was liked and shared.</summary>
-    public async Task<IResult> ReportAsync(ReportRow report, InteractionStore interactions)
+    public async Task<IResult> ReportAsync(ReportRow report, InteractionStore interactions, ReportActions? actions = null, string? notice = null)
     {
         if (report.DeletedAt is not null) return Gone(report);
         var comments = await interactions.CommentsOnAsync(report.Iri);
@@ -90,6 +90,9 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
             Likes = (await interactions.ActorsAsync(InteractionKinds.Like, report.Iri)).Count,
             Shares = (await interactions.ActorsAsync(InteractionKinds.Share, report.Iri)).Count,
             Comments = comments.Select(c => new CommentModel(c.AuthorName, c.PublishedAt, c.ContentHtml)).ToList(),
+            Actions = actions,
+            Path = $"/library/{report.Id}",
+            Notice = notice,
         };
         return Render<ReportPage>(model);
     }

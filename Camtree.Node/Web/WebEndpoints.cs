@@ -15,8 +15,7 @@ public static class WebEndpoints
             LibraryCursor.TryParse(before, out var cursor) || before is null
                 ? pages.Library(await reports.ListAsync(limit: Pages.PageSize + 1, before: cursor), await reports.CountLocalAsync(), cursor is null)
                 : BadCursor());
-        app.MapGet("/library/{id:long}", async (long id, ReportStore reports, InteractionStore interactions, Pages pages) =>
-            await reports.FindAsync(id) is { } report ? await pages.ReportAsync(report, interactions) : HttpExchange.Error(404, "there is no such report in this library"));
+        // A report's page (/library/{id}) is in ConnectEndpoints: it carries the comment, like and share forms.
         app.MapGet("/themes/{theme}", async (string theme, string? before, ReportStore reports, Pages pages) =>
             LibraryCursor.TryParse(before, out var cursor) || before is null
                 ? pages.Theme(theme, await reports.ListByThemeAsync(theme, Pages.PageSize + 1, cursor), cursor is null)

@@ -20,3 +20,9 @@ public sealed record SignUpPageModel(SiteModel Site, AntiforgeryField Antiforger
 /// <summary>A signed-in practitioner's settings: who they are, their search consent, their sessions.</summary>
 public sealed record SettingsPageModel(SiteModel Site, AntiforgeryField Antiforgery, string DisplayName, string Handle, string Role,
     bool Indexable, bool Discoverable, string? Notice);
+
+/// <summary>Someone found on another server: whom, and where their profile is.</summary>
+public sealed record FoundActor(string Iri, string Name, string Handle, string Type, string? ProfileHref);
+
+/// <summary>The find-and-follow page: what was typed, whom it found (or why nobody), and how a follow of them stands.</summary>
+public sealed record FindPageModel(SiteModel Site, AntiforgeryField Antiforgery, string Who, FoundActor? Found, string? Problem, string? FollowState);

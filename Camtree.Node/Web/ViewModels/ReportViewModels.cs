@@ -52,7 +52,16 @@ public sealed record ReportPageModel
     public int Likes { get; init; }
     public int Shares { get; init; }
     public IReadOnlyList<CommentModel> Comments { get; init; } = [];
+    /// <summary>For a signed-in practitioner: the forms to comment, like and share; null for a visitor (who is asked to sign in).</summary>
+    public ReportActions? Actions { get; init; }
+    /// <summary>The report's page on this node (where its forms post).</summary>
+    public string Path { get; init; } = "";
+    /// <summary>What was just done ("Comment sent."), said once after the redirect.</summary>
+    public string? Notice { get; init; }
 }
+
+/// <summary>The report page's forms for a signed-in practitioner.</summary>
+public sealed record ReportActions(AntiforgeryField Antiforgery, bool Liked, bool Shared);
 
 /// <summary>A comment under a report (sanitised HTML).</summary>
 public sealed record CommentModel(string AuthorName, DateTimeOffset Published, string ContentHtml);

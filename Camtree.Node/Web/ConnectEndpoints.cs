@@ -1,0 +1,136 @@
+using System.Security.Claims;
+using Camtree.Node.Api;
+using Camtree.Node.Configuration;
+using Camtree.Node.Federation;
+using Camtree.Node.Library;
+using Camtree.Node.Storage;
+using Camtree.Node.Web.Components;
+using Camtree.Node.Web.ViewModels;
+using Camtree.Protocol.Discovery;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace Camtree.Node.Web;
+
+/// <summary>
+/// Connecting from the browser: a report's page with comment, like and share forms for a signed-in practitioner, and
+/// finding anyone on another server by handle or address (WebFinger, then their actor) to follow them. Each form posts,
+/// does what the JSON API does, and redirects back (so reloading never sends twice).
+/// </summary>
+public static class ConnectEndpoints
+{
+    public static void MapConnect(this IEndpointRouteBuilder app)
+    {
+        // The report page replaces the plain one in WebEndpoints: the same page, with forms when the visitor is signed in.
+        app.MapGet("/library/{id:long}", async (long id, string? done, HttpContext context, IAntiforgery antiforgery, ReportStore reports,
+            InteractionStore interactions, ActorStore actors, LocalUris uris, Pages pages) =>
+        {
+            if (await reports.FindAsync(id) is not { } report) return HttpExchange.Error(404, "there is no such report in this library");
+            ReportActions? actions = null;
+            if (await SignedInActorAsync(context, actors) is { } actor)
+            {
+                var me = uris.Actor(actor.Username);
+                actions = new ReportActions(Field(context, antiforgery),
+                    await interactions.HasAsync(InteractionKinds.Like, me, report.Iri), await interactions.HasAsync(InteractionKinds.Share, me, report.Iri));
+            }
+            return await pages.ReportAsync(report, interactions, actions, done switch
+            {
+                "comment" => "Comment sent.", "like" => "Liked.", "share" => "Shared with your followers.", _ => null,
+            });
+        });
+
+        var signedIn = app.MapGroup("").RequireAuthorization(AccountEndpoints.SignedIn);
+        signedIn.MapPost("/library/{id:long}/comment", async (long id, [FromForm] string? comment, ClaimsPrincipal user, ReportStore reports,
+            ActorStore actors, InteractionService service, CancellationToken ct) =>
+            await ActAsync(id, user, reports, actors, "comment", (actor, report) => service.ReplyAsync(actor, report.Iri, comment ?? "", ct)));
+        signedIn.MapPost("/library/{id:long}/like", async (long id, HttpContext context, IAntiforgery antiforgery, ClaimsPrincipal user,
+            ReportStore reports, ActorStore actors, InteractionService service, CancellationToken ct) =>
+            await antiforgery.IsRequestValidAsync(context)
+                ? await ActAsync(id, user, reports, actors, "like", (actor, report) => service.LikeAsync(actor, report.Iri, ct))
+                : BadForm());
+        signedIn.MapPost("/library/{id:long}/share", async (long id, HttpContext context, IAntiforgery antiforgery, ClaimsPrincipal user,
+            ReportStore reports, ActorStore actors, InteractionService service, CancellationToken ct) =>
+            await antiforgery.IsRequestValidAsync(context)
+                ? await ActAsync(id, user, reports, actors, "share", (actor, report) => service.ShareAsync(actor, report.Iri, ct))
+                : BadForm());
+
+        signedIn.MapGet("/find", FindAsync);
+        signedIn.MapPost("/follow", async ([FromForm] string? target, ClaimsPrincipal user, ActorStore actors, FollowService follows, CancellationToken ct) =>
+        {
+            if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } me) return Results.Redirect("/sign-in");
+            if (string.IsNullOrWhiteSpace(target)) return HttpExchange.Error(400, "whom to follow: a handle (@user@host) or an address");
+            try
+            {
+                var (followed, _) = await follows.FollowAsync(me, target.Trim(), ct);
+                return Results.Redirect($"/find?who={Uri.EscapeDataString(followed.Iri)}");
+            }
+            catch (ArgumentException e) { return HttpExchange.Error(400, e.Message); }
+            catch (RemoteFetchException e) { return HttpExchange.Error(422, e.Message); }
+        });
+    }
+
+    private static async Task<IResult> ActAsync<T>(long id, ClaimsPrincipal user, ReportStore reports, ActorStore actors, string done,
+        Func<LocalActor, ReportRow, Task<T>> act)
+    {
+        if (await reports.FindAsync(id) is not { DeletedAt: null } report) return HttpExchange.Error(404, "there is no such report in this library");
+        if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } actor) return Results.Redirect("/sign-in");
+        try { await act(actor, report); }
+        catch (ArgumentException e) { return HttpExchange.Error(400, e.Message); }
+        catch (RemoteFetchException e) { return HttpExchange.Error(422, e.Message); }
+        return Results.Redirect($"/library/{id}?done={done}#comments");
+    }
+
+    /// <summary>
+    /// Someone on another server, by handle (<c>@user@host</c>) or address, as this node sees them: WebFinger, then their
+    /// actor (signed, bounded, address-checked like every fetch), with a Follow button, or how the follow stands.
+    /// </summary>
+    private static async Task<IResult> FindAsync(string? who, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery,
+        ActorStore actors, ActorDirectory directory, FollowStore follows, IOptions<NodeOptions> options, CancellationToken ct)
+    {
+        var site = new SiteModel(options.Value.NodeName);
+        var field = Field(context, antiforgery);
+        if (string.IsNullOrWhiteSpace(who)) return Render(new FindPageModel(site, field, "", null, null, null));
+        who = who.Trim();
+        if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } me) return Results.Redirect("/sign-in");
+        try
+        {
+            StoredRemoteActor found;
+            if (Uri.TryCreate(who, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") found = await directory.GetAsync(who, refresh: false, ct);
+            else if (AccountHandle.TryParse(who, out var handle)) found = await directory.FindByHandleAsync(handle, ct);
+            else return Render(new FindPageModel(site, field, who, null, "Type a handle such as @ana@school.example, or the address of their profile.", null), 400);
+            var follow = await follows.FindFollowingAsync(me.Id, found.Iri);
+            return Render(new FindPageModel(site, field, who, new FoundActor(found.Iri, found.DisplayName ?? found.Username ?? found.Iri, found.Handle,
+                found.ActorType, ReportLinks.Safe(found.Url ?? found.Iri)), null, follow?.State));
+        }
+        catch (RemoteFetchException e)
+        {
+            return Render(new FindPageModel(site, field, who, null, $"Nobody was found at {who}: {e.Message}", null), 404);
+        }
+    }
+
+    /// <summary>The practitioner signed in with the cookie, on a page that anyone may see (no challenge when nobody is).</summary>
+    private static async Task<LocalActor?> SignedInActorAsync(HttpContext context, ActorStore actors)
+    {
+        var result = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        // The page's antiforgery tokens are bound to the user they are made for: the form posts as the cookie's user.
+        if (result.Succeeded) context.User = result.Principal;
+        return result.Succeeded && result.Principal.FindFirst(BearerTokenAuthentication.ActorIdClaim) is { } claim && long.TryParse(claim.Value, out var id)
+            ? await actors.FindAsync(id) : null;
+    }
+
+    private static IResult BadForm() => HttpExchange.Error(StatusCodes.Status400BadRequest,
+        "this form's security token is missing or out of date: go back, reload the page and send it again");
+
+    private static AntiforgeryField Field(HttpContext context, IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        return new AntiforgeryField(tokens.FormFieldName, tokens.RequestToken!);
+    }
+
+    private static IResult Render(FindPageModel model, int status = 200) =>
+        new RazorComponentResult<FindPage>(new { Model = model }) { StatusCode = status, ContentType = "text/html; charset=utf-8" };
+}

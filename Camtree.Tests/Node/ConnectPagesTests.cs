@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Camtree.Node.Accounts;
+using Camtree.Node.Storage;
+using Camtree.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Camtree.Tests.Node;
+
+/// <summary>
+/// Following and discussing across two real nodes from the browser (forms, no script): a teacher on B finds a teacher
+/// on A by handle and follows her; A's next report reaches B; the teacher on B comments on it and likes it from B's
+/// report page, and both reach A.
+/// </summary>
+public sealed class ConnectPagesTests : IAsyncLifetime
+{
+    private TestNode _a = null!;
+    private TestNode _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        var nodes = await Task.WhenAll(TestNode.StartAsync("connect-a"), TestNode.StartAsync("connect-b"));
+        (_a, _b) = (nodes[0], nodes[1]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+    }
+
+    private static async Task<Browser> SignedInAsync(TestNode node, string userName, string password)
+    {
+        await using (var scope = node.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<AccountService>().SetPasswordAsync(userName, password);
+        var browser = new Browser(node.BaseUrl);
+        using var signedIn = await browser.SubmitAsync("/sign-in", "/sign-in", new Dictionary<string, string> { ["userName"] = userName, ["password"] = password });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return browser;
+    }
+
+    [Fact]
+    public async Task A_teacher_finds_follows_comments_on_and_likes_a_report_from_another_node()
+    {
+        var ana = await _a.AddPractitionerAsync("ana", "Ana Souza");
+        await _b.AddPractitionerAsync("bea", "Bea Santos");
+        using var bea = await SignedInAsync(_b, "bea", "lesson study in year four");
+
+        // Find by handle (WebFinger, then the actor), and follow.
+        var found = await bea.PageAsync($"/find?who={Uri.EscapeDataString(ana.Handle)}");
+        Assert.Contains("<h2 id=\"found-name\">Ana Souza</h2>", found);
+        using (var follow = await bea.SubmitAsync($"/find?who={Uri.EscapeDataString(ana.Handle)}", "/follow", new Dictionary<string, string> { ["target"] = ana.Iri }))
+            Assert.Equal(HttpStatusCode.Redirect, follow.StatusCode);
+        await Eventually.TrueAsync(async () => (await bea.PageAsync($"/find?who={Uri.EscapeDataString(ana.Iri)}")).Contains("You follow Ana Souza"),
+            "Ana's Accept to reach B");
+
+        // Ana's next report reaches B; Bea comments on it and likes it from B's page.
+        using (var published = await ana.Api.PostAsJsonAsync("/api/v1/reports", new { title = "Talk partners in Year 4", language = "en", findings = "Quieter pupils spoke more." }))
+            Assert.Equal(HttpStatusCode.Created, published.StatusCode);
+        var report = await Eventually.GetAsync(async () => (await _b.Get<ReportStore>().ListAsync(ReportOrigin.Federated, limit: 10)).FirstOrDefault(),
+            "Ana's report to reach B");
+        var page = $"/library/{report.Id}";
+        Assert.Contains("Sign in</a> to comment", await _b.Http.GetStringAsync(page)); // a visitor is asked to sign in
+
+        using (var comment = await bea.SubmitAsync(page, $"{page}/comment", new Dictionary<string, string> { ["comment"] = "We tried this with *sentence stems* too." }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, comment.StatusCode);
+            Assert.Equal($"{page}?done=comment#comments", comment.Headers.Location!.OriginalString);
+        }
+        var after = await bea.PageAsync($"{page}?done=comment");
+        Assert.Contains("Comment sent.", after);
+        Assert.Contains("<em>sentence stems</em>", after);
+        using (var like = await bea.SubmitAsync(page, $"{page}/like", new Dictionary<string, string>()))
+            Assert.Equal(HttpStatusCode.Redirect, like.StatusCode);
+        Assert.Contains("aria-pressed=\"true\">Liked</button>", await bea.PageAsync(page));
+
+        // Both reach A: the comment under Ana's report, and the like counted.
+        var onA = (await _a.Get<ReportStore>().ListAsync(ReportOrigin.Local, limit: 10)).Single();
+        await Eventually.TrueAsync(async () =>
+        {
+            var html = await _a.Http.GetStringAsync($"/library/{onA.Id}");
+            return html.Contains("<em>sentence stems</em>") && html.Contains("1 likes");
+        }, "Bea's comment and like to reach A");
+    }
+
+    [Fact]
+    public async Task Report_forms_need_a_signed_in_practitioner_a_live_report_and_the_pages_token()
+    {
+        var ana = await _a.AddPractitionerAsync("ana", "Ana Souza");
+        using (var published = await ana.Api.PostAsJsonAsync("/api/v1/reports", new { title = "Exit tickets", language = "en", findings = "f" }))
+            Assert.Equal(HttpStatusCode.Created, published.StatusCode);
+        var report = (await _a.Get<ReportStore>().ListAsync(ReportOrigin.Local, limit: 1)).Single();
+        var page = $"/library/{report.Id}";
+        using var teacher = await SignedInAsync(_a, "ana", "a long enough password");
+        var token = Browser.AntiforgeryToken(await teacher.PageAsync(page));
+
+        using (var visitor = new Browser(_a.BaseUrl))
+        using (var anonymous = await visitor.PostAsync($"{page}/comment", new Dictionary<string, string> { ["comment"] = "hello", ["__RequestVerificationToken"] = token }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+            Assert.StartsWith("/sign-in", anonymous.Headers.Location!.PathAndQuery);
+        }
+        using (var noToken = await teacher.PostAsync($"{page}/like", new Dictionary<string, string>()))
+            Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
+        using (var empty = await teacher.PostAsync($"{page}/comment", new Dictionary<string, string> { ["comment"] = "  ", ["__RequestVerificationToken"] = token }))
+            Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+
+        using (var withdraw = await ana.Api.DeleteAsync($"/api/v1/reports/{report.LocalSlug}"))
+            Assert.Equal(HttpStatusCode.NoContent, withdraw.StatusCode);
+        using var gone = await teacher.PostAsync($"{page}/comment", new Dictionary<string, string> { ["comment"] = "hello", ["__RequestVerificationToken"] = token });
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Empty(await _a.Get<InteractionStore>().CommentsOnAsync(report.Iri));
+    }
+
+    [Fact]
+    public async Task Finding_nobody_says_why()
+    {
+        await _b.AddPractitionerAsync("bea", "Bea Santos");
+        using var bea = await SignedInAsync(_b, "bea", "lesson study in year four");
+        using var unknown = await bea.GetAsync($"/find?who={Uri.EscapeDataString($"@nobody@{_a.Authority}")}");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("Nobody was found", await unknown.Content.ReadAsStringAsync());
+        using var nonsense = await bea.GetAsync("/find?who=not%20a%20handle");
+        Assert.Equal(HttpStatusCode.BadRequest, nonsense.StatusCode);
+        Assert.Contains("Type a handle", await nonsense.Content.ReadAsStringAsync());
+    }
+}
