@@ -58,7 +58,33 @@ public static class AccountEndpoints
             return Render<SignUpPage>(new SignUpPageModel(site, Field(context, antiforgery), invitation, "", "", []));
         });
         app.MapPost("/sign-up", SignUpAsync).RequireRateLimiting(Security.RateLimits.SignInPolicy);
-        app.MapGet("/settings", SettingsAsync).RequireAuthorization(SignedIn);
+        app.MapGet("/settings", (string? done, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, ActorStore actors, LocalUris uris,
+            IOptions<NodeOptions> options) => SettingsAsync(user, context, antiforgery, actors, uris, options, done switch
+            {
+                "consent" => "Saved: your followers' servers are told.", "password" => "Password changed. Other browsers are signed out.", _ => null,
+            }, [])).RequireAuthorization(SignedIn);
+        app.MapPost("/settings/consent", async ([FromForm] string? indexable, [FromForm] string? discoverable, ClaimsPrincipal user, ActorStore actors,
+            Library.ProfileService profiles) =>
+        {
+            if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } actor) return Results.Redirect("/sign-in");
+            // An unticked checkbox sends nothing: absent is no.
+            await profiles.SetConsentAsync(actor, indexable == "true", discoverable == "true");
+            return Results.Redirect("/settings?done=consent");
+        }).RequireAuthorization(SignedIn);
+        app.MapPost("/settings/password", async ([FromForm] string? current, [FromForm] string? password, ClaimsPrincipal user, HttpContext context,
+            IAntiforgery antiforgery, ActorStore actors, LocalUris uris, IOptions<NodeOptions> options, UserManager<Account> users,
+            SignInManager<Account> signIn) =>
+        {
+            if (await users.GetUserAsync(user) is not { } account) return Results.Redirect("/sign-in");
+            var changed = await users.ChangePasswordAsync(account, current ?? "", password ?? "");
+            if (!changed.Succeeded)
+                return await SettingsAsync(user, context, antiforgery, actors, uris, options, null,
+                    [.. changed.Errors.Select(e => new FieldError(e.Code == "PasswordMismatch" ? "current" : "password",
+                        e.Code == "PasswordMismatch" ? "the current password is not right" : e.Description))], StatusCodes.Status400BadRequest);
+            // The new stamp signs out every other browser; this one gets a fresh cookie.
+            await signIn.RefreshSignInAsync(account);
+            return Results.Redirect("/settings?done=password");
+        }).RequireAuthorization(SignedIn);
     }
 
     /// <summary>The policy of <see cref="SignedIn"/> pages: Identity's cookie, redirecting to the sign-in page.</summary>
@@ -104,12 +130,12 @@ public static class AccountEndpoints
     }
 
     private static async Task<IResult> SettingsAsync(ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, ActorStore actors,
-        LocalUris uris, IOptions<NodeOptions> options)
+        LocalUris uris, IOptions<NodeOptions> options, string? notice, IReadOnlyList<FieldError> errors, int status = 200)
     {
         if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } actor) return Results.Redirect("/sign-in");
         var role = user.IsInRole(AccountRoles.Operator) ? "operator" : "practitioner";
         return Render<SettingsPage>(new SettingsPageModel(new SiteModel(options.Value.NodeName), Field(context, antiforgery), actor.DisplayName,
-            uris.Handle(actor.Username).ToString(), role, actor.Indexable, actor.Discoverable, null));
+            uris.Handle(actor.Username).ToString(), role, actor.Indexable, actor.Discoverable, notice, errors), status);
     }
 
     private static async Task<IResult> SignInPageAsync(HttpContext context, IAntiforgery antiforgery, NodeOptions options, ActorStore actors,

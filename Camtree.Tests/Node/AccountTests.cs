@@ -160,6 +160,32 @@ public sealed class AccountTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_settings_page_changes_search_consent_and_the_password()
+    {
+        using var browser = await SignedInAsync();
+        var settings = await browser.PageAsync("/settings");
+        Assert.Contains("id=\"indexable\" name=\"indexable\" value=\"true\" checked", settings);
+        using (var consent = await browser.SubmitAsync("/settings", "/settings/consent", new Dictionary<string, string> { ["discoverable"] = "true" }))
+            Assert.Equal("/settings?done=consent", consent.Headers.Location!.OriginalString);
+        var hannah = (await _node.Get<ActorStore>().FindByUsernameAsync("hannah_whitfield"))!;
+        Assert.False(hannah.Indexable);
+        Assert.True(hannah.Discoverable);
+        Assert.Contains("has asked not to be indexed", await _node.Http.GetStringAsync("/@hannah_whitfield"));
+
+        using var other = await SignedInAsync();
+        using (var wrong = await browser.SubmitAsync("/settings", "/settings/password", new Dictionary<string, string> { ["current"] = "not it at all", ["password"] = "a brand new passphrase" }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+            Assert.Contains("<a href=\"#current\">the current password is not right</a>", await wrong.Content.ReadAsStringAsync());
+        }
+        using (var changed = await browser.SubmitAsync("/settings", "/settings/password", new Dictionary<string, string> { ["current"] = "camtree-demo", ["password"] = "a brand new passphrase" }))
+            Assert.Equal("/settings?done=password", changed.Headers.Location!.OriginalString);
+        Assert.Contains("Password changed", await browser.PageAsync("/settings?done=password")); // this browser stays signed in
+        using (var elsewhere = await other.GetAsync("/settings")) Assert.Equal(HttpStatusCode.Redirect, elsewhere.StatusCode); // the other is out
+        using var fresh = await SignedInAsync(password: "a brand new passphrase");
+    }
+
+    [Fact]
     public async Task A_suspended_account_cannot_sign_in()
     {
         var hannah = await _node.Get<ActorStore>().FindByUsernameAsync("hannah_whitfield");
