@@ -160,6 +160,7 @@ public static class ServiceRegistration
         services.AddScoped<Accounts.AccountService>();
         services.AddSingleton<Accounts.InvitationStore>();
         services.AddSingleton<IDraftStore, DraftStore>();
+        services.AddSingleton<INotificationStore, NotificationStore>();
         return services;
     }
 

@@ -59,6 +59,26 @@ public static class ConnectEndpoints
                 : BadForm());
 
         signedIn.MapGet("/find", FindAsync);
+        signedIn.MapGet("/notifications", async (string? done, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, ActorStore actors,
+            LocalUris uris, INotificationStore notifications, IOptions<NodeOptions> options) =>
+        {
+            if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } me) return Results.Redirect("/sign-in");
+            var model = new NotificationsPageModel(new SiteModel(options.Value.NodeName), Field(context, antiforgery),
+                await notifications.ForAsync(me.Id, uris.Actor(me.Username)),
+                done switch { "approve" => "Approved: they follow you now.", "reject" => "Rejected.", _ => null });
+            return new RazorComponentResult<NotificationsPage>(new { Model = model }) { ContentType = "text/html; charset=utf-8" };
+        });
+        signedIn.MapPost("/notifications/followers", async ([FromForm] string? follower, [FromForm] string? decision, ClaimsPrincipal user,
+            ActorStore actors, FollowService follows, CancellationToken ct) =>
+        {
+            if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } me) return Results.Redirect("/sign-in");
+            if (string.IsNullOrWhiteSpace(follower) || decision is not ("approve" or "reject"))
+                return HttpExchange.Error(400, "a follow request is answered approve or reject");
+            // Answered once: a second answer finds no pending request (the first one sent its Accept or Reject).
+            return await follows.DecidePendingFollowerAsync(me, follower, decision == "approve", ct)
+                ? Results.Redirect($"/notifications?done={decision}")
+                : HttpExchange.Error(404, "there is no such follow request (it may have been answered already)");
+        });
         signedIn.MapPost("/follow", async ([FromForm] string? target, ClaimsPrincipal user, ActorStore actors, FollowService follows, CancellationToken ct) =>
         {
             if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } me) return Results.Redirect("/sign-in");

@@ -85,6 +85,52 @@ public sealed class ConnectPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_author_approves_a_follow_request_once_and_is_notified_of_comments_and_likes()
+    {
+        await _a.AddPractitionerAsync("ana", "Ana Souza", manuallyApprovesFollowers: true);
+        var anaIri = $"{_a.BaseUrl}/users/ana";
+        await _b.AddPractitionerAsync("bea", "Bea Santos");
+        using var bea = await SignedInAsync(_b, "bea", "lesson study in year four");
+        using var ana = await SignedInAsync(_a, "ana", "exit tickets every friday");
+        Assert.Contains("Nothing yet", await ana.PageAsync("/notifications"));
+
+        using (var follow = await bea.SubmitAsync($"/find?who={Uri.EscapeDataString(anaIri)}", "/follow", new Dictionary<string, string> { ["target"] = anaIri }))
+            Assert.Equal(HttpStatusCode.Redirect, follow.StatusCode);
+        Assert.Contains("Follow requested", await bea.PageAsync($"/find?who={Uri.EscapeDataString(anaIri)}"));
+        var beaIri = $"{_b.BaseUrl}/users/bea";
+        await Eventually.TrueAsync(async () => (await ana.PageAsync("/notifications")).Contains("asks to follow you"), "Bea's request to reach Ana");
+
+        var answer = new Dictionary<string, string> { ["follower"] = beaIri, ["decision"] = "approve" };
+        using (var approved = await ana.SubmitAsync("/notifications", "/notifications/followers", answer))
+            Assert.Equal("/notifications?done=approve", approved.Headers.Location!.OriginalString);
+        // The request is gone from the page; a second answer, posted anyway (with a token of hers), approves nothing.
+        var token = Browser.AntiforgeryToken(await ana.PageAsync("/settings"));
+        using (var twice = await ana.PostAsync("/notifications/followers", new Dictionary<string, string>(answer) { ["__RequestVerificationToken"] = token }))
+            Assert.Equal(HttpStatusCode.NotFound, twice.StatusCode);
+        Assert.Contains("<strong>Bea Santos</strong> follows you.", await ana.PageAsync("/notifications"));
+        await Eventually.TrueAsync(async () => (await bea.PageAsync($"/find?who={Uri.EscapeDataString(anaIri)}")).Contains("You follow Ana Souza"),
+            "the Accept to reach B");
+
+        var anaApi = (await _a.Get<ActorStore>().FindByUsernameAsync("ana"))!;
+        var report = await _a.Get<Camtree.Node.Library.ReportService>().PublishAsync(anaApi, new Camtree.Node.Library.ReportDraft
+        {
+            Title = "Exit tickets on Fridays", Language = "en", Findings = "Planning changed.",
+        });
+        var onB = await Eventually.GetAsync(async () => (await _b.Get<ReportStore>().ListAsync(ReportOrigin.Federated, limit: 10)).FirstOrDefault(),
+            "the report to reach B");
+        using (var comment = await bea.SubmitAsync($"/library/{onB.Id}", $"/library/{onB.Id}/comment", new Dictionary<string, string> { ["comment"] = "Which questions worked best?" }))
+            Assert.Equal(HttpStatusCode.Redirect, comment.StatusCode);
+        using (var like = await bea.SubmitAsync($"/library/{onB.Id}", $"/library/{onB.Id}/like", new Dictionary<string, string>()))
+            Assert.Equal(HttpStatusCode.Redirect, like.StatusCode);
+        await Eventually.TrueAsync(async () =>
+        {
+            var html = await ana.PageAsync("/notifications");
+            return html.Contains($"commented on <a href=\"/library/{report.Id}#comments\">Exit tickets on Fridays</a>")
+                && html.Contains("Which questions worked best?") && html.Contains($"liked <a href=\"/library/{report.Id}\">");
+        }, "Ana to be notified of Bea's comment and like");
+    }
+
+    [Fact]
     public async Task Report_forms_need_a_signed_in_practitioner_a_live_report_and_the_pages_token()
     {
         var ana = await _a.AddPractitionerAsync("ana", "Ana Souza");

@@ -26,3 +26,6 @@ public sealed record FoundActor(string Iri, string Name, string Handle, string T
 
 /// <summary>The find-and-follow page: what was typed, whom it found (or why nobody), and how a follow of them stands.</summary>
 public sealed record FindPageModel(SiteModel Site, AntiforgeryField Antiforgery, string Who, FoundActor? Found, string? Problem, string? FollowState);
+
+/// <summary>A practitioner's notifications, with the forms to answer follow requests.</summary>
+public sealed record NotificationsPageModel(SiteModel Site, AntiforgeryField Antiforgery, IReadOnlyList<Storage.Notification> Notifications, string? Notice);
