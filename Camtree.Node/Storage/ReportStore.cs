@@ -254,6 +254,26 @@ public sealed class ReportStore(Database database)
             })).ToList();
     }
 
+    /// <summary>
+    /// A practitioner's home feed, newest first: reports by the actors they follow (accepted follows), and, for a
+    /// followed library actor, the reports of that library's node. Their own reports are not in it.
+    /// </summary>
+    public async Task<IReadOnlyList<ReportRow>> FeedAsync(long localActorId, int limit, LibraryCursor? before = null)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<ReportRow>("""
+            WITH followed AS (SELECT target_iri FROM following WHERE local_actor_id = @localActorId AND state = 'accepted'),
+                 libraries AS (SELECT substr(f.target_iri, 1, length(f.target_iri) - length('/users/library')) AS origin FROM followed f
+                               WHERE f.target_iri LIKE '%/users/library')
+            SELECT * FROM reports r
+            WHERE r.deleted_at IS NULL AND (r.local_author_id IS NULL OR r.local_author_id <> @localActorId)
+              AND (r.author_iri IN (SELECT target_iri FROM followed)
+                   OR EXISTS (SELECT 1 FROM libraries l WHERE r.iri >= l.origin || '/' AND r.iri < l.origin || '0'))
+              AND (@beforePublished IS NULL OR r.published_at < @beforePublished OR (r.published_at = @beforePublished AND r.id < @beforeId))
+            ORDER BY r.published_at DESC, r.id DESC LIMIT @limit
+            """, new { localActorId, limit, beforePublished = before?.PublishedAt, beforeId = before?.Id })).ToList();
+    }
+
     /// <summary>The reports tagged with a theme, newest first.</summary>
     public Task<IReadOnlyList<ReportRow>> ListByThemeAsync(string theme, int limit = 100, LibraryCursor? before = null) =>
         ListAsync(ReportOrigin.All, null, limit, before, theme);

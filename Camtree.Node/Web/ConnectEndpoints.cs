@@ -59,6 +59,12 @@ public static class ConnectEndpoints
                 : BadForm());
 
         signedIn.MapGet("/find", FindAsync);
+        signedIn.MapGet("/home", async (string? before, ClaimsPrincipal user, ActorStore actors, ReportStore reports, Pages pages) =>
+        {
+            if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } me) return Results.Redirect("/sign-in");
+            if (!LibraryCursor.TryParse(before, out var cursor) && before is not null) return HttpExchange.Error(400, "before is a cursor from this page's links");
+            return pages.Home(me, await reports.FeedAsync(me.Id, Pages.PageSize + 1, cursor), cursor is null);
+        });
         signedIn.MapGet("/notifications", async (string? done, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, ActorStore actors,
             LocalUris uris, INotificationStore notifications, IOptions<NodeOptions> options) =>
         {

@@ -25,6 +25,11 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
     public IResult Library(IReadOnlyList<ReportRow> reports, int localCount, bool isFirstPage) =>
         List("Library", options.Value.NodeName, $"{localCount} reports written here, and those of the nodes this library federates with.", reports, "/", isFirstPage);
 
+    /// <summary>A signed-in practitioner's home: the reports of those they follow.</summary>
+    public IResult Home(LocalActor actor, IReadOnlyList<ReportRow> reports, bool isFirstPage) =>
+        List("Home", "Home", $"Reports by the people and libraries {actor.DisplayName} follows, newest first.", reports, "/home", isFirstPage,
+            reports.Count == 0 && isFirstPage ? ["Follow practitioners and libraries (Find people) to see their reports here."] : null);
+
     public IResult Theme(string theme, IReadOnlyList<ReportRow> reports, bool isFirstPage) =>
         List("#" + theme, "#" + theme, "Reports on this theme in this library.", reports, ReportLinks.Theme(theme), isFirstPage);
 

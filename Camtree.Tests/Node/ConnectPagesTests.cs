@@ -47,6 +47,7 @@ public sealed class ConnectPagesTests : IAsyncLifetime
         await _b.AddPractitionerAsync("bea", "Bea Santos");
         using var bea = await SignedInAsync(_b, "bea", "lesson study in year four");
 
+        Assert.Contains("Follow practitioners and libraries", await bea.PageAsync("/home"));
         // Find by handle (WebFinger, then the actor), and follow.
         var found = await bea.PageAsync($"/find?who={Uri.EscapeDataString(ana.Handle)}");
         Assert.Contains("<h2 id=\"found-name\">Ana Souza</h2>", found);
@@ -61,6 +62,7 @@ public sealed class ConnectPagesTests : IAsyncLifetime
         var report = await Eventually.GetAsync(async () => (await _b.Get<ReportStore>().ListAsync(ReportOrigin.Federated, limit: 10)).FirstOrDefault(),
             "Ana's report to reach B");
         var page = $"/library/{report.Id}";
+        Assert.Contains("Talk partners in Year 4", await bea.PageAsync("/home")); // her home feed has it
         Assert.Contains("Sign in</a> to comment", await _b.Http.GetStringAsync(page)); // a visitor is asked to sign in
 
         using (var comment = await bea.SubmitAsync(page, $"{page}/comment", new Dictionary<string, string> { ["comment"] = "We tried this with *sentence stems* too." }))

@@ -1,3 +1,4 @@
+using Dapper;
 using Camtree.Node.Cli;
 using Camtree.Node.Storage;
 
@@ -76,5 +77,32 @@ public sealed class ReportBatchTests : IAsyncLifetime
         var line = output.ToString().Split('\n').Single(l => l.StartsWith($"{Origin}/reports/2\t", StringComparison.Ordinal));
         Assert.Contains("\tlib.example\t", line);
         Assert.EndsWith("the proof does not verify with key k", line.TrimEnd());
+    }
+
+    [Fact]
+    public async Task A_home_feed_holds_the_reports_of_followed_authors_and_of_followed_libraries_nodes()
+    {
+        var me = await new ActorStore(_database).CreateAsync(new LocalActor
+        {
+            Username = "bea", ActorType = "Person", DisplayName = "Bea", PrivateKeyPem = "-", PublicKeyPem = "-", CreatedAt = _now,
+        });
+        ReportRow At(string origin, int n, string author) => Remote(n) with
+        {
+            Iri = $"{origin}/reports/{n}", Url = $"{origin}/reports/{n}", AuthorIri = $"{origin}/users/{author}",
+        };
+        await _reports.ApplyRemoteAsync([At(Origin, 1, "ana"), At(Origin, 2, "carl"), At("https://country.example", 3, "dora"),
+            At("https://other.example", 4, "eve")], [], _now);
+        await using (var connection = await _database.OpenAsync())
+            await connection.ExecuteAsync("""
+                INSERT INTO following (local_actor_id, target_iri, follow_activity_iri, state, created_at) VALUES
+                    (@id, 'https://lib.example/users/ana', 'f1', 'accepted', @now),
+                    (@id, 'https://country.example/users/library', 'f2', 'accepted', @now),
+                    (@id, 'https://other.example/users/eve', 'f3', 'pending', @now)
+                """, new { id = me.Id, now = _now });
+
+        var feed = await _reports.FeedAsync(me.Id, 10);
+
+        // Ana (followed), Dora (her node's library is followed); not Carl (not followed), not Eve (the follow is pending).
+        Assert.Equal(new[] { "https://country.example/reports/3", "https://lib.example/reports/1" }, feed.Select(r => r.Iri).Order(StringComparer.Ordinal));
     }
 }
