@@ -97,6 +97,7 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
             Comments = comments.Select(c => new CommentModel(c.AuthorName, c.PublishedAt, c.ContentHtml)).ToList(),
             Actions = actions,
             Path = $"/library/{report.Id}",
+            Citation = Camtree.Node.Library.Citations.For(report, report.IsLocal ? options.Value.NodeName : new Uri(report.Iri).Authority),
             Notice = notice,
         };
         return Render<ReportPage>(model);

@@ -56,6 +56,8 @@ public sealed record ReportPageModel
     public ReportActions? Actions { get; init; }
     /// <summary>The report's page on this node (where its forms post).</summary>
     public string Path { get; init; } = "";
+    /// <summary>How to cite it (plain text, BibTeX, RIS).</summary>
+    public Library.Citation? Citation { get; init; }
     /// <summary>What was just done ("Comment sent."), said once after the redirect.</summary>
     public string? Notice { get; init; }
 }
