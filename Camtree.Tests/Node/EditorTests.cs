@@ -85,7 +85,7 @@ public sealed class EditorTests : IAsyncLifetime
         var report = await _node.Http.GetStringAsync(reportPage);
         Assert.Contains("Boletos de salida en matemáticas de 5.º", report);
         Assert.Contains("<h2>Qué hicimos</h2>", report);
-        Assert.Contains("@misc{rojas2026boletos,", report); // "cite this"
+        Assert.Contains("@misc{munoz2026boletos,", report); // "cite this" (Valentina Rojas Muñoz: the key in ASCII)
         Assert.Contains("TY  - RPRT", report);
         var stored = (await _node.Get<ReportStore>().FindAsync(long.Parse(reportPage.Split('/')[2])))!;
         Assert.Equal("es", stored.Language);
