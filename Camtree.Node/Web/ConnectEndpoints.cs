@@ -35,7 +35,8 @@ public static class ConnectEndpoints
             {
                 var me = uris.Actor(actor.Username);
                 actions = new ReportActions(Field(context, antiforgery),
-                    await interactions.HasAsync(InteractionKinds.Like, me, report.Iri), await interactions.HasAsync(InteractionKinds.Share, me, report.Iri));
+                    await interactions.HasAsync(InteractionKinds.Like, me, report.Iri), await interactions.HasAsync(InteractionKinds.Share, me, report.Iri),
+                    report.LocalAuthorId == actor.Id ? report.LocalSlug : null);
             }
             return await pages.ReportAsync(report, interactions, actions, done switch
             {
@@ -58,6 +59,17 @@ public static class ConnectEndpoints
                 ? await ActAsync(id, user, reports, actors, "share", (actor, report) => service.ShareAsync(actor, report.Iri, ct))
                 : BadForm());
 
+        signedIn.MapPost("/library/{id:long}/withdraw", async (long id, HttpContext context, IAntiforgery antiforgery, ClaimsPrincipal user,
+            ReportStore reports, ActorStore actors, ReportService service) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(context)) return BadForm();
+            if (await reports.FindAsync(id) is not { DeletedAt: null } report || await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } me
+                || report.LocalAuthorId != me.Id)
+                return HttpExchange.Error(404, "you have no such report");
+            // Its followers and every copy's holder get the Delete; the page answers 410 from now on.
+            await service.DeleteAsync(me, report);
+            return Results.Redirect($"/library/{id}");
+        });
         signedIn.MapGet("/find", FindAsync);
         signedIn.MapGet("/home", async (string? before, ClaimsPrincipal user, ActorStore actors, ReportStore reports, Pages pages) =>
         {

@@ -39,10 +39,15 @@ public static class EditorEndpoints
                     saved is null ? null : $"Draft saved at {draft.UpdatedAt:HH:mm}. You can leave and come back to it from Your drafts.", null))
                 : HttpExchange.Error(StatusCodes.Status404NotFound, "you have no such draft"));
         signedIn.MapPost("/write", WriteAsync);
+        signedIn.MapGet("/reports/{slug}/edit", async (string slug, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery,
+            ReportStore reports, IOptions<NodeOptions> options) =>
+            await OwnLiveReportAsync(reports, slug, BearerTokenAuthentication.ActorId(user)) is { } report
+                ? Render(new EditorPageModel(Site(options), Field(context, antiforgery), null, EditorFields.FromReport(report), [], null, null))
+                : HttpExchange.Error(StatusCodes.Status404NotFound, "you have no such report (or it was withdrawn)"));
     }
 
     private static async Task<IResult> WriteAsync(IFormCollection form, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery,
-        IDraftStore drafts, ActorStore actors, ReportService reports, IOptions<NodeOptions> options)
+        IDraftStore drafts, ActorStore actors, ReportService service, ReportStore reports, IOptions<NodeOptions> options)
     {
         var owner = BearerTokenAuthentication.ActorId(user);
         var fields = EditorFields.FromForm(form);
@@ -51,15 +56,20 @@ public static class EditorEndpoints
         if (draftId is { } existing && await drafts.FindAsync(existing, owner) is null)
             return HttpExchange.Error(StatusCodes.Status404NotFound, "you have no such draft");
         var action = form["action"].ToString();
+        // An edit names one of this practitioner's live reports, or it is refused before anything is saved.
+        ReportRow? editing = null;
+        if (fields.ReportSlug is { } slug && (editing = await OwnLiveReportAsync(reports, slug, owner)) is null)
+            return HttpExchange.Error(StatusCodes.Status404NotFound, "you have no such report (or it was withdrawn)");
 
         if (action == "publish")
         {
             var draft = fields.ToDraft();
-            var problems = reports.Validate(draft);
+            var problems = service.Validate(draft);
             if (problems.Count > 0)
                 return Render(new EditorPageModel(Site(options), Field(context, antiforgery), draftId, fields, Errors(problems), null, null), StatusCodes.Status400BadRequest);
             if (await actors.FindAsync(owner) is not { } author) return Results.Redirect("/sign-in");
-            var published = await reports.PublishAsync(author, draft);
+            // An edit keeps the report's IRI and sends Update; a new one is published and sends Create.
+            var published = editing is null ? await service.PublishAsync(author, draft) : await service.EditAsync(author, editing, draft);
             if (draftId is { } done) await drafts.DeleteAsync(done, owner);
             return Results.Redirect($"/library/{published.Id}");
         }
@@ -69,11 +79,14 @@ public static class EditorEndpoints
         else draftId = await drafts.CreateAsync(owner, fields);
         if (action != "preview") return Results.Redirect($"/drafts/{draftId}?saved=1");
         var preview = fields.ToDraft();
-        return Render(new EditorPageModel(Site(options), Field(context, antiforgery), draftId, fields, Errors(reports.Validate(preview)), "Draft saved.",
+        return Render(new EditorPageModel(Site(options), Field(context, antiforgery), draftId, fields, Errors(service.Validate(preview)), "Draft saved.",
             new EditorPreview(string.IsNullOrWhiteSpace(preview.Title) ? "Untitled" : preview.Title, preview.Language,
                 ReportRendering.AbstractHtml(preview.ResearchContext, preview.Aims, preview.Methods, preview.Findings),
                 ReportRendering.MarkdownToHtml(preview.Body))));
     }
+
+    private static async Task<ReportRow?> OwnLiveReportAsync(ReportStore reports, string slug, long owner) =>
+        await reports.FindBySlugAsync(slug) is { DeletedAt: null } report && report.LocalAuthorId == owner ? report : null;
 
     /// <summary>The checks' problems as the form lists them; the body's belong to its first section.</summary>
     private static List<FieldError> Errors(Dictionary<string, string[]> problems) =>

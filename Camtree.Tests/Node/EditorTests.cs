@@ -141,4 +141,55 @@ public sealed class EditorTests : IAsyncLifetime
         using var forged = await valentina.PostAsync("/write", Spanish("save"));
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
     }
+
+    [Fact]
+    public async Task The_author_edits_and_withdraws_a_report_from_its_page_and_nobody_else_can()
+    {
+        using var valentina = await SignedInAsync("valentina_rojas");
+        using var published = await valentina.SubmitAsync("/write", "/write", Spanish("publish"));
+        var page = published.Headers.Location!.OriginalString;
+        var report = (await _node.Get<ReportStore>().FindAsync(long.Parse(page.Split('/')[2])))!;
+        var reportHtml = await valentina.PageAsync(page);
+        Assert.Contains($"href=\"/reports/{report.LocalSlug}/edit\"", reportHtml);
+
+        // The editor opens with the report's parts back in their fields.
+        var edit = $"/reports/{report.LocalSlug}/edit";
+        var editor = await valentina.PageAsync(edit);
+        Assert.Contains("Muchos estudiantes no preguntaban en clase.</textarea>", editor);
+        Assert.DoesNotContain("id=\"otherBody\"", editor);
+        using (var changed = await valentina.SubmitAsync(edit, "/write", new Dictionary<string, string>(Spanish("publish"))
+               { ["reportSlug"] = report.LocalSlug!, ["title"] = "Boletos de salida, segundo ciclo" }))
+            Assert.Equal(page, changed.Headers.Location!.OriginalString);
+        var edited = (await _node.Get<ReportStore>().FindAsync(report.Id))!;
+        Assert.Equal("Boletos de salida, segundo ciclo", edited.Title);
+        Assert.Equal(report.Iri, edited.Iri);
+        Assert.NotNull(edited.UpdatedAt);
+
+        // Someone else can neither open it in the editor, nor publish over it, nor withdraw it.
+        using var hannah = await SignedInAsync("hannah_whitfield");
+        Assert.DoesNotContain("/edit\"", await hannah.PageAsync(page));
+        using (var open = await hannah.GetAsync(edit)) Assert.Equal(HttpStatusCode.NotFound, open.StatusCode);
+        using (var over = await hannah.SubmitAsync("/write", "/write", new Dictionary<string, string>(Spanish("publish")) { ["reportSlug"] = report.LocalSlug!, ["title"] = "Mine now" }))
+            Assert.Equal(HttpStatusCode.NotFound, over.StatusCode);
+        using (var withdrawIt = await hannah.SubmitAsync(page, $"{page}/withdraw", new Dictionary<string, string>()))
+            Assert.Equal(HttpStatusCode.NotFound, withdrawIt.StatusCode);
+        Assert.Equal("Boletos de salida, segundo ciclo", (await _node.Get<ReportStore>().FindAsync(report.Id))!.Title);
+
+        using (var withdrawn = await valentina.SubmitAsync(page, $"{page}/withdraw", new Dictionary<string, string>()))
+            Assert.Equal(page, withdrawn.Headers.Location!.OriginalString);
+        using (var gone = await valentina.GetAsync(page)) Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
+        using var late = await valentina.GetAsync(edit);
+        Assert.Equal(HttpStatusCode.NotFound, late.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_report_not_written_with_the_template_keeps_its_text_whole_in_the_editor()
+    {
+        using var hannah = await SignedInAsync("hannah_whitfield");
+        var own = (await _node.Get<ReportStore>().ListAsync(ReportOrigin.Local, limit: 50))
+            .First(r => r.AuthorName.StartsWith("Hannah", StringComparison.Ordinal));
+        var editor = await hannah.PageAsync($"/reports/{own.LocalSlug}/edit");
+        Assert.Contains("id=\"otherBody\"", editor);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(own.ContentMarkdown!.Split('\n')[0]), editor);
+    }
 }

@@ -52,6 +52,31 @@ public static class ReportTemplate
         return body.ToString();
     }
 
+    /// <summary>
+    /// The inverse of <see cref="Body"/>: a body made of the template's headings (in the report's language, or English)
+    /// back into its sections. Whatever comes before the first heading, or the whole body when a heading is not the
+    /// template's, is returned as it is.
+    /// </summary>
+    public static (Dictionary<string, string?> Sections, string Other) Split(string language, string body)
+    {
+        var sections = Sections.ToDictionary(s => s.Field, _ => (string?)"");
+        var byHeading = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var section in Sections)
+            foreach (var heading in new[] { section.Headings.GetValueOrDefault(language), section.Headings.GetValueOrDefault(language.Split('-')[0]), section.Headings["en"] })
+                if (heading is not null) byHeading.TryAdd(heading, section.Field);
+        var text = body.ReplaceLineEndings("\n");
+        var parts = System.Text.RegularExpressions.Regex.Split(text, @"^## (.+)$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        // parts: [before, heading1, text1, heading2, text2, …]
+        for (var i = 1; i + 1 < parts.Length; i += 2)
+        {
+            if (!byHeading.TryGetValue(parts[i].Trim(), out var field) || !string.IsNullOrEmpty(sections[field])) return (Empty(), body.Trim());
+            sections[field] = parts[i + 1].Trim();
+        }
+        return (sections, parts[0].Trim());
+
+        Dictionary<string, string?> Empty() => Sections.ToDictionary(s => s.Field, _ => (string?)"");
+    }
+
     private static TemplateSection Section(string field, string label, string help, params (string Language, string Heading)[] headings) =>
         new(field, label, help, headings.ToDictionary(h => h.Language, h => h.Heading));
 }

@@ -63,7 +63,7 @@ public sealed record ReportPageModel
 }
 
 /// <summary>The report page's forms for a signed-in practitioner.</summary>
-public sealed record ReportActions(AntiforgeryField Antiforgery, bool Liked, bool Shared);
+public sealed record ReportActions(AntiforgeryField Antiforgery, bool Liked, bool Shared, string? OwnSlug = null);
 
 /// <summary>A comment under a report (sanitised HTML).</summary>
 public sealed record CommentModel(string AuthorName, DateTimeOffset Published, string ContentHtml);
