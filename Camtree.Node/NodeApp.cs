@@ -41,10 +41,15 @@ public static class NodeApp
             .AddSingleton<Pages>();
         // Pages are Razor components rendered on the server (no interactivity, no script).
         builder.Services.AddRazorComponents();
+        // The interface in the visitor's language (resource files in Web/Localization); dates and numbers in its culture.
+        builder.Services.AddLocalization();
+        builder.Services.AddSingleton<Web.Localization.InterfaceLanguages>();
         // Reports are in many languages: letters stay letters in pages (only what HTML needs is encoded).
         builder.Services.AddWebEncoders(encoders => encoders.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
 
         var app = builder.Build();
+        var languages = app.Services.GetRequiredService<Web.Localization.InterfaceLanguages>();
+        app.UseRequestLocalization(languages.Configure);
         app.UseSecurityHeaders();
         app.UseNegotiatedErrors();
         app.UseAuthentication();

@@ -58,6 +58,18 @@ public static class AccountEndpoints
             return Render<SignUpPage>(new SignUpPageModel(site, Field(context, antiforgery), invitation, "", "", []));
         });
         app.MapPost("/sign-up", SignUpAsync).RequireRateLimiting(Security.RateLimits.SignInPolicy);
+        // The language switch: remembered in a cookie for a year, then back to the page it was used on.
+        app.MapGet("/language", (string? to, HttpContext context, Localization.InterfaceLanguages languages) =>
+        {
+            if (languages.Cultures.FirstOrDefault(c => string.Equals(c.Name, to, StringComparison.OrdinalIgnoreCase)) is not { } culture)
+                return HttpExchange.Error(StatusCodes.Status400BadRequest, $"the interface speaks {string.Join(", ", languages.Cultures.Select(c => c.Name))}");
+            context.Response.Cookies.Append(Microsoft.AspNetCore.Localization.CookieRequestCultureProvider.DefaultCookieName,
+                Microsoft.AspNetCore.Localization.CookieRequestCultureProvider.MakeCookieValue(new Microsoft.AspNetCore.Localization.RequestCulture(culture)),
+                new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
+            var back = Uri.TryCreate(context.Request.Headers.Referer.ToString(), UriKind.Absolute, out var referer)
+                && referer.Authority == context.Request.Host.Value ? LocalOnly(referer.PathAndQuery) : null;
+            return Results.Redirect(back ?? "/");
+        });
         app.MapGet("/settings", (string? done, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, ActorStore actors, LocalUris uris,
             IOptions<NodeOptions> options) => SettingsAsync(user, context, antiforgery, actors, uris, options, done switch
             {
