@@ -42,7 +42,8 @@ public static class WellKnownEndpoints
         if (username is null || await actors.FindByUsernameAsync(username) is not { } actor)
             return HttpExchange.Error(404, $"no actor {resource} here");
 
-        var response = WebFinger.Describe(uris.Handle(actor.Username), uris.Actor(actor.Username), uris.Profile(actor.Username));
+        var response = WebFinger.Describe(uris.Handle(actor.Username), uris.Actor(actor.Username), uris.Profile(actor.Username),
+            subscribeTemplate: $"{uris.Base}/authorize_interaction?uri={{uri}}");
         return Results.Json(response, contentType: WebFinger.MediaType);
     }
 

@@ -71,6 +71,11 @@ public static class ConnectEndpoints
             return Results.Redirect($"/library/{id}");
         });
         signedIn.MapGet("/find", FindAsync);
+        // The OStatus subscribe page WebFinger names (as Mastodon's): another site's "follow from your server" sends the
+        // practitioner here with what to follow; they see it and follow it with one button (after signing in).
+        signedIn.MapGet("/authorize_interaction", (string? uri) =>
+            string.IsNullOrWhiteSpace(uri) ? HttpExchange.Error(400, "uri names whom to follow: a handle or an address")
+                : Results.Redirect($"/find?who={Uri.EscapeDataString(uri.Trim().StartsWith("acct:", StringComparison.OrdinalIgnoreCase) ? "@" + uri.Trim()[5..] : uri.Trim())}"));
         signedIn.MapGet("/home", async (string? before, ClaimsPrincipal user, ActorStore actors, ReportStore reports, Pages pages) =>
         {
             if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } me) return Results.Redirect("/sign-in");

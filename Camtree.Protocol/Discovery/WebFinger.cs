@@ -33,8 +33,14 @@ public static class WebFinger
     /// <summary>The profile page relation Mastodon publishes.</summary>
     public const string ProfilePageRel = "http://webfinger.net/rel/profile-page";
 
-    /// <summary>The response a server gives for one of its actors.</summary>
-    public static WebFingerResponse Describe(AccountHandle handle, string actorIri, string profileUrl) => new()
+    /// <summary>
+    /// The OStatus subscribe relation: where this account's home server lets its user follow something seen elsewhere
+    /// (a "remote follow" dialog on another site fills <c>{uri}</c> with what to follow). Mastodon publishes it.
+    /// </summary>
+    public const string SubscribeRel = "http://ostatus.org/schema/1.0/subscribe";
+
+    /// <summary>The response a server gives for one of its actors; <paramref name="subscribeTemplate"/> when it has the OStatus subscribe page.</summary>
+    public static WebFingerResponse Describe(AccountHandle handle, string actorIri, string profileUrl, string? subscribeTemplate = null) => new()
     {
         Subject = handle.AcctUri,
         Aliases = [actorIri, profileUrl],
@@ -42,6 +48,7 @@ public static class WebFinger
         [
             new WebFingerLink { Rel = ProfilePageRel, Type = "text/html", Href = profileUrl },
             new WebFingerLink { Rel = "self", Type = ActivityStreams.MediaType, Href = actorIri },
+            .. subscribeTemplate is null ? Array.Empty<WebFingerLink>() : [new WebFingerLink { Rel = SubscribeRel, Template = subscribeTemplate }],
         ],
     };
 }

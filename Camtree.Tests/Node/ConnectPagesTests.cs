@@ -162,6 +162,31 @@ public sealed class ConnectPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_follow_started_on_another_site_lands_on_the_subscribe_page_webfinger_names()
+    {
+        var ana = await _a.AddPractitionerAsync("ana", "Ana Souza");
+        await _b.AddPractitionerAsync("bea", "Bea Santos");
+        var jrd = await _b.Http.GetFromJsonAsync<JsonElement>($"/.well-known/webfinger?resource=acct:bea@{_b.Authority}");
+        var subscribe = jrd.GetProperty("links").EnumerateArray().Single(l => l.GetProperty("rel").GetString() == "http://ostatus.org/schema/1.0/subscribe");
+        var template = subscribe.GetProperty("template").GetString()!;
+        Assert.Equal($"{_b.BaseUrl}/authorize_interaction?uri={{uri}}", template);
+
+        var target = template.Replace("{uri}", Uri.EscapeDataString($"acct:ana@{_a.Authority}"))[_b.BaseUrl.Length..];
+        using (var visitor = new Browser(_b.BaseUrl))
+        using (var anonymous = await visitor.GetAsync(target))
+            Assert.StartsWith("/sign-in", anonymous.Headers.Location!.PathAndQuery); // sign in first, then back here
+        using var bea = await SignedInAsync(_b, "bea", "lesson study in year four");
+        using (var landed = await bea.GetAsync(target))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, landed.StatusCode);
+            Assert.Equal($"/find?who={Uri.EscapeDataString($"@ana@{_a.Authority}")}", landed.Headers.Location!.OriginalString);
+        }
+        Assert.Contains("<h2 id=\"found-name\">Ana Souza</h2>", await bea.PageAsync($"/find?who={Uri.EscapeDataString(ana.Iri)}"));
+        using var nothing = await bea.GetAsync("/authorize_interaction");
+        Assert.Equal(HttpStatusCode.BadRequest, nothing.StatusCode);
+    }
+
+    [Fact]
     public async Task Finding_nobody_says_why()
     {
         await _b.AddPractitionerAsync("bea", "Bea Santos");
