@@ -57,10 +57,11 @@ public sealed class PractitionerJourneyTests(ChromiumFixture chromium) : IAsyncL
         var page = await lucia.NewPageAsync();
         await page.GotoAsync($"/sign-up?invitation={invitation}");
         await CheckAsync(page, "sign-up");
-        await page.GetByLabel("Username").FillAsync("lucia");
-        await page.GetByLabel("Your name").FillAsync("Lucía Pérez");
-        await page.GetByLabel("Password").FillAsync("boletos de salida cada viernes");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Join" }).ClickAsync();
+        Assert.Equal("Unirse a esta biblioteca", await page.Locator("h1").InnerTextAsync());
+        await page.GetByLabel("Nombre de usuario").FillAsync("lucia");
+        await page.GetByLabel("Tu nombre").FillAsync("Lucía Pérez");
+        await page.GetByLabel("Contraseña").FillAsync("boletos de salida cada viernes");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Unirme" }).ClickAsync();
         await page.WaitForURLAsync("**/settings");
         await CheckAsync(page, "settings");
 
@@ -126,7 +127,7 @@ public sealed class PractitionerJourneyTests(ChromiumFixture chromium) : IAsyncL
         {
             await page.GotoAsync("/notifications");
             var html = await page.ContentAsync();
-            return html.Contains("Tom Baker</strong> follows you") && html.Contains("<em>three questions</em>");
+            return html.Contains("Tom Baker</strong> te sigue.") && html.Contains("<em>three questions</em>");
         }, "Tom's follow and comment to reach Lucía's notifications");
         await CheckAsync(page, "notifications");
 
