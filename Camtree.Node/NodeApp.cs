@@ -71,6 +71,7 @@ public static class NodeApp
         app.MapAccounts();
         app.MapEditor();
         app.MapConnect();
+        app.MapOperator();
         return app;
     }
 

@@ -117,7 +117,11 @@ public static class ServiceRegistration
         services.AddAuthentication(BearerTokenAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenAuthentication>(BearerTokenAuthentication.SchemeName, null)
             .AddIdentityCookies();
-        services.AddAuthorization(Web.AccountEndpoints.AddSignedInPolicy);
+        services.AddAuthorization(options =>
+        {
+            Web.AccountEndpoints.AddSignedInPolicy(options);
+            Web.OperatorEndpoints.AddOperatorPolicy(options);
+        });
         return services;
     }
 
@@ -152,7 +156,7 @@ public static class ServiceRegistration
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             cookie.LoginPath = "/sign-in";
             cookie.LogoutPath = "/sign-out";
-            cookie.AccessDeniedPath = "/sign-in";
+            cookie.AccessDeniedPath = "/forbidden";
             cookie.ExpireTimeSpan = TimeSpan.FromDays(14);
             cookie.SlidingExpiration = true;
         });

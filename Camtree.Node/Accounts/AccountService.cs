@@ -66,6 +66,18 @@ public sealed class AccountService(
         Check(await users.AddPasswordAsync(account, password));
     }
 
+    /// <summary>
+    /// Suspends an account (it cannot sign in, and its cookies stop working: a new security stamp), or lifts the
+    /// suspension. False when the practitioner has no account.
+    /// </summary>
+    public async Task<bool> SetSuspendedAsync(long localActorId, bool suspended)
+    {
+        if (await users.FindByIdAsync(localActorId.ToString(System.Globalization.CultureInfo.InvariantCulture)) is not { } account) return false;
+        account.SuspendedAt = suspended ? account.SuspendedAt ?? time.GetUtcNow() : null;
+        Check(await users.UpdateSecurityStampAsync(account));
+        return true;
+    }
+
     /// <summary>Signs every browser out: a new security stamp makes the cookies issued before it invalid.</summary>
     public async Task SignOutEverywhereAsync(Account account) => Check(await users.UpdateSecurityStampAsync(account));
 

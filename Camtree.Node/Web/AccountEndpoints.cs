@@ -70,6 +70,9 @@ public static class AccountEndpoints
                 && referer.Authority == context.Request.Host.Value ? LocalOnly(referer.PathAndQuery) : null;
             return Results.Redirect(back ?? "/");
         });
+        // Where a signed-in practitioner lands on a page for operators only.
+        app.MapGet("/forbidden", (IOptions<NodeOptions> options) => ErrorPage(new SiteModel(options.Value.NodeName), StatusCodes.Status403Forbidden,
+            "Only this node's operators can open that page", "Your account is a practitioner's. Ask an operator if you need something done."));
         app.MapGet("/settings", (string? done, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, ActorStore actors, LocalUris uris,
             IOptions<NodeOptions> options) => SettingsAsync(user, context, antiforgery, actors, uris, options, done switch
             {

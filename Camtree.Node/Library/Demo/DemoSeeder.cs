@@ -34,7 +34,9 @@ public sealed class DemoSeeder(ActorStore actors, PractitionerService practition
             {
                 authors[p.Username] = await practitioners.CreatePractitionerAsync(p.Username, p.DisplayName, p.Summary, p.ManuallyApprovesFollowers);
                 // A newcomer can sign in right after `dotnet run`: the sign-in page and the README say the password.
-                await accounts.SetPasswordAsync(p.Username, Web.AccountEndpoints.DemoPassword);
+                // The first is the demo's operator, so that the operator page can be tried too.
+                await accounts.SetPasswordAsync(p.Username, Web.AccountEndpoints.DemoPassword,
+                    authors.Count == 1 ? Accounts.AccountRoles.Operator : Accounts.AccountRoles.Practitioner);
             }
         }
         foreach (var r in demo.Reports.OrderBy(r => r.Published))

@@ -29,3 +29,11 @@ public sealed record FindPageModel(SiteModel Site, AntiforgeryField Antiforgery,
 
 /// <summary>A practitioner's notifications, with the forms to answer follow requests.</summary>
 public sealed record NotificationsPageModel(SiteModel Site, AntiforgeryField Antiforgery, IReadOnlyList<Storage.Notification> Notifications, string? Notice);
+
+/// <summary>One practitioner as the operator page lists them.</summary>
+public sealed record PractitionerRow(long Id, string UserName, string DisplayName, string? Role, bool Suspended);
+
+/// <summary>The operator's page: practitioners (invite, suspend), library subscriptions, delivery health.</summary>
+public sealed record OperatorPageModel(SiteModel Site, AntiforgeryField Antiforgery, long Self, IReadOnlyList<PractitionerRow> Practitioners,
+    IReadOnlyList<Storage.Subscription> Subscriptions, IReadOnlyDictionary<string, int> DeliveryStates, IReadOnlyList<Storage.HostDeliverySummary> Hosts,
+    string? InvitationLink, string? Notice, string FederationMode, IReadOnlyList<string> FederationDomains);
