@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Camtree.Node.Accounts;
 
-/// <summary>What went wrong with a sign-up or a password, field by field (the form lists them and keeps what was typed).</summary>
+/// <summary>What went wrong with a sign-up, a password or a profile, field by field (the form lists them and keeps what was typed).</summary>
 public sealed class AccountException(IReadOnlyList<(string Field, string Message)> errors)
     : Exception(string.Join("; ", errors.Select(e => e.Message)))
 {

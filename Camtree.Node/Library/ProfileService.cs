@@ -19,6 +19,36 @@ public sealed class ProfileService(
         await actors.SetConsentAsync(actor.Id, indexable, discoverable);
         await reports.ReindexAuthorAsync(uris.Actor(actor.Username));
         var updated = actor with { Indexable = indexable, Discoverable = discoverable };
+        await SendActorUpdateAsync(updated);
+        return updated;
+    }
+
+    /// <summary>The longest name and line about oneself a profile takes.</summary>
+    public const int NameChars = 100, SummaryChars = 500;
+
+    /// <summary>
+    /// Changes a practitioner's name, the line about them and whether they approve followers by hand, and tells the
+    /// servers that hold their reports (as <see cref="SetConsentAsync"/>). Throws <see cref="Accounts.AccountException"/> (field by field).
+    /// </summary>
+    public async Task<LocalActor> SetProfileAsync(LocalActor actor, string? displayName, string? summary, bool manuallyApprovesFollowers)
+    {
+        var name = (displayName ?? "").Trim();
+        var about = (summary ?? "").Trim();
+        var errors = new List<(string, string)>();
+        if (name.Length == 0) errors.Add(("displayName", "say your name as readers should see it"));
+        if (name.Length > NameChars) errors.Add(("displayName", $"a name is at most {NameChars} characters"));
+        if (about.Length > SummaryChars) errors.Add(("summary", $"the line about you is at most {SummaryChars} characters"));
+        if (errors.Count > 0) throw new Accounts.AccountException(errors);
+        await actors.SetProfileAsync(actor.Id, name, about, manuallyApprovesFollowers);
+        var updated = actor with { DisplayName = name, Summary = about, ManuallyApprovesFollowers = manuallyApprovesFollowers };
+        await SendActorUpdateAsync(updated);
+        return updated;
+    }
+
+    /// <summary><c>Update</c> of the actor document, to its followers and the library's (a library subscriber holds every report of this node).</summary>
+    private async Task SendActorUpdateAsync(LocalActor updated)
+    {
+        var actor = updated;
         var document = documents.Actor(updated, await keys.AllAsync(actor.Id));
         var update = documents.Activity(AsTypes.Update, updated, document, [ActivityStreams.PublicIri], [document.Followers], time.GetUtcNow());
         var library = await actors.FindByUsernameAsync(Federation.LocalUris.LibraryUsername);
@@ -28,7 +58,6 @@ public sealed class ProfileService(
             if (library is not null) recipients.AddRange(await follows.FollowerInboxesAsync(connection, transaction, library.Id));
             return InboxResolver.ResolveInboxes(recipients);
         });
-        return updated;
     }
 
     /// <summary>

@@ -32,6 +32,15 @@ public sealed class ActorStore(Database database)
         await connection.ExecuteAsync("UPDATE local_actors SET indexable = @indexable, discoverable = @discoverable WHERE id = @id", new { id, indexable, discoverable });
     }
 
+    /// <summary>Changes a practitioner's public profile: their name, the line about them, whether they approve followers.</summary>
+    public async Task SetProfileAsync(long id, string displayName, string summary, bool manuallyApprovesFollowers)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync(
+            "UPDATE local_actors SET display_name = @displayName, summary = @summary, manually_approves_followers = @manuallyApprovesFollowers WHERE id = @id",
+            new { id, displayName, summary, manuallyApprovesFollowers });
+    }
+
     public async Task<LocalActor> CreateAsync(LocalActor actor)
     {
         await using var connection = await database.OpenAsync();

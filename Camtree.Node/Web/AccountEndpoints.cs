@@ -76,7 +76,7 @@ public static class AccountEndpoints
         app.MapGet("/settings", (string? done, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, ActorStore actors, LocalUris uris,
             IOptions<NodeOptions> options) => SettingsAsync(user, context, antiforgery, actors, uris, options, done switch
             {
-                "consent" => "Saved: your followers' servers are told.", "password" => "Password changed. Other browsers are signed out.", _ => null,
+                "consent" or "profile" => "Saved: your followers' servers are told.", "password" => "Password changed. Other browsers are signed out.", _ => null,
             }, [])).RequireAuthorization(SignedIn);
         app.MapPost("/settings/consent", async ([FromForm] string? indexable, [FromForm] string? discoverable, ClaimsPrincipal user, ActorStore actors,
             Library.ProfileService profiles) =>
@@ -85,6 +85,22 @@ public static class AccountEndpoints
             // An unticked checkbox sends nothing: absent is no.
             await profiles.SetConsentAsync(actor, indexable == "true", discoverable == "true");
             return Results.Redirect("/settings?done=consent");
+        }).RequireAuthorization(SignedIn);
+        app.MapPost("/settings/profile", async ([FromForm] string? displayName, [FromForm] string? summary, [FromForm] string? manuallyApprovesFollowers,
+            ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, ActorStore actors, LocalUris uris, IOptions<NodeOptions> options,
+            Library.ProfileService profiles) =>
+        {
+            if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } actor) return Results.Redirect("/sign-in");
+            try
+            {
+                await profiles.SetProfileAsync(actor, displayName, summary, manuallyApprovesFollowers == "true");
+                return Results.Redirect("/settings?done=profile");
+            }
+            catch (AccountException e)
+            {
+                return await SettingsAsync(user, context, antiforgery, actors, uris, options, null,
+                    [.. e.Errors.Select(x => new FieldError(x.Field, x.Message))], StatusCodes.Status400BadRequest);
+            }
         }).RequireAuthorization(SignedIn);
         app.MapPost("/settings/password", async ([FromForm] string? current, [FromForm] string? password, ClaimsPrincipal user, HttpContext context,
             IAntiforgery antiforgery, ActorStore actors, LocalUris uris, IOptions<NodeOptions> options, UserManager<Account> users,
@@ -150,7 +166,7 @@ public static class AccountEndpoints
         if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } actor) return Results.Redirect("/sign-in");
         var role = user.IsInRole(AccountRoles.Operator) ? "operator" : "practitioner";
         return Render<SettingsPage>(new SettingsPageModel(new SiteModel(options.Value.NodeName), Field(context, antiforgery), actor.DisplayName,
-            uris.Handle(actor.Username).ToString(), role, actor.Indexable, actor.Discoverable, notice, errors), status);
+            uris.Handle(actor.Username).ToString(), role, actor.Indexable, actor.Discoverable, notice, errors, actor.Summary, actor.ManuallyApprovesFollowers), status);
     }
 
     private static async Task<IResult> SignInPageAsync(HttpContext context, IAntiforgery antiforgery, NodeOptions options, ActorStore actors,

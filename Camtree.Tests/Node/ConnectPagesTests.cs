@@ -187,6 +187,37 @@ public sealed class ConnectPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_profile_change_on_the_settings_page_reaches_the_followers_server()
+    {
+        var ana = await _a.AddPractitionerAsync("ana", "Ana Souza");
+        await _b.AddPractitionerAsync("bea", "Bea Santos");
+        using var bea = await SignedInAsync(_b, "bea", "lesson study in year four");
+        using (var follow = await bea.SubmitAsync($"/find?who={Uri.EscapeDataString(ana.Iri)}", "/follow", new Dictionary<string, string> { ["target"] = ana.Iri }))
+            Assert.Equal(HttpStatusCode.Redirect, follow.StatusCode);
+        await Eventually.TrueAsync(async () => (await bea.PageAsync($"/find?who={Uri.EscapeDataString(ana.Iri)}")).Contains("You follow Ana Souza"), "the follow");
+
+        using var anaBrowser = await SignedInAsync(_a, "ana", "exit tickets every friday");
+        using (var empty = await anaBrowser.SubmitAsync("/settings", "/settings/profile", new Dictionary<string, string> { ["displayName"] = " ", ["summary"] = "kept" }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+            Assert.Contains("<a href=\"#displayName\">say your name as readers should see it</a>", await empty.Content.ReadAsStringAsync());
+        }
+        using (var saved = await anaBrowser.SubmitAsync("/settings", "/settings/profile", new Dictionary<string, string>
+               { ["displayName"] = "Ana Souza Lima", ["summary"] = "Anos iniciais, São Paulo.", ["manuallyApprovesFollowers"] = "true" }))
+            Assert.Equal("/settings?done=profile", saved.Headers.Location!.OriginalString);
+        using var asActivityPub = new HttpRequestMessage(HttpMethod.Get, ana.Iri);
+        asActivityPub.Headers.Accept.ParseAdd("application/activity+json");
+        using var document = await _a.Http.SendAsync(asActivityPub);
+        var actor = await document.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Ana Souza Lima", actor.GetProperty("name").GetString());
+        Assert.True(actor.GetProperty("manuallyApprovesFollowers").GetBoolean());
+        Assert.Contains("Anos iniciais, São Paulo.", await _a.Http.GetStringAsync("/@ana"));
+        // B hears it by the Update of the actor.
+        await Eventually.TrueAsync(async () => (await _b.Get<RemoteActorStore>().FindAsync(ana.Iri))?.DisplayName == "Ana Souza Lima",
+            "the Update of Ana's actor to reach B");
+    }
+
+    [Fact]
     public async Task Finding_nobody_says_why()
     {
         await _b.AddPractitionerAsync("bea", "Bea Santos");
