@@ -9,6 +9,7 @@ public sealed record TokenInfo
 {
     /// <summary>The first 12 hex digits of the token's hash: enough to name it, useless to use it.</summary>
     public string Id { get; init; } = "";
+    [System.Text.Json.Serialization.JsonIgnore] public long LocalActorId { get; init; }
     public string Username { get; init; } = "";
     public string Label { get; init; } = "";
     public bool IsOperator { get; init; }
@@ -57,9 +58,23 @@ public sealed class TokenStore(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<TokenInfo>("""
-            SELECT lower(substr(t.token_hash, 1, @IdLength)) AS id, a.username, t.label, t.is_operator, t.created_at, t.expires_at, t.revoked_at
+            SELECT lower(substr(t.token_hash, 1, @IdLength)) AS id, t.local_actor_id, a.username, t.label, t.is_operator, t.created_at, t.expires_at, t.revoked_at
             FROM api_tokens t JOIN local_actors a ON a.id = t.local_actor_id ORDER BY t.created_at DESC
             """, new { IdLength })).ToList();
+    }
+
+    /// <summary>One practitioner's tokens, newest first.</summary>
+    public async Task<IReadOnlyList<TokenInfo>> ListForAsync(long localActorId) =>
+        [.. (await ListAsync()).Where(t => t.LocalActorId == localActorId)];
+
+    /// <summary>Revokes one of this practitioner's tokens by its public id; false when they have no such live token.</summary>
+    public async Task<bool> RevokeForAsync(string id, long localActorId)
+    {
+        if (id.Length != IdLength || !id.All(char.IsAsciiHexDigit)) return false;
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteAsync(
+            "UPDATE api_tokens SET revoked_at = @now WHERE substr(token_hash, 1, @IdLength) = @prefix AND local_actor_id = @localActorId AND revoked_at IS NULL",
+            new { now = time.GetUtcNow(), IdLength, prefix = id.ToUpperInvariant(), localActorId }) > 0;
     }
 
     /// <summary>Revokes the token with that public id; returns whether a live one was revoked.</summary>

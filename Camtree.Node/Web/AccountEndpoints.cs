@@ -76,7 +76,7 @@ public static class AccountEndpoints
         app.MapGet("/settings", (string? done, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, ActorStore actors, LocalUris uris,
             IOptions<NodeOptions> options) => SettingsAsync(user, context, antiforgery, actors, uris, options, done switch
             {
-                "consent" or "profile" => "Saved: your followers' servers are told.", "password" => "Password changed. Other browsers are signed out.", _ => null,
+                "consent" or "profile" => "Saved: your followers' servers are told.", "revoked" => "Token revoked: it stops working at once.", "password" => "Password changed. Other browsers are signed out.", _ => null,
             }, [])).RequireAuthorization(SignedIn);
         app.MapPost("/settings/consent", async ([FromForm] string? indexable, [FromForm] string? discoverable, ClaimsPrincipal user, ActorStore actors,
             Library.ProfileService profiles) =>
@@ -101,6 +101,23 @@ public static class AccountEndpoints
                 return await SettingsAsync(user, context, antiforgery, actors, uris, options, null,
                     [.. e.Errors.Select(x => new FieldError(x.Field, x.Message))], StatusCodes.Status400BadRequest);
             }
+        }).RequireAuthorization(SignedIn);
+        app.MapPost("/settings/tokens", async ([FromForm] string? label, [FromForm] int? expiresInDays, ClaimsPrincipal user, HttpContext context,
+            IAntiforgery antiforgery, ActorStore actors, LocalUris uris, IOptions<NodeOptions> options, TokenStore tokens, TimeProvider time) =>
+        {
+            if (string.IsNullOrWhiteSpace(label) || label.Length > 100 || expiresInDays is not (30 or 90 or 365))
+                return await SettingsAsync(user, context, antiforgery, actors, uris, options, null,
+                    [new FieldError("label", "say what the token is for (at most 100 characters), and choose when it expires")], StatusCodes.Status400BadRequest);
+            // A practitioner's own token is never an operator's: those are issued on the node's command line.
+            var token = await tokens.IssueAsync(BearerTokenAuthentication.ActorId(user), label.Trim(), isOperator: false,
+                time.GetUtcNow().AddDays(expiresInDays.Value));
+            return await SettingsAsync(user, context, antiforgery, actors, uris, options, null, [], newToken: token);
+        }).RequireAuthorization(SignedIn);
+        app.MapPost("/settings/tokens/{id}/revoke", async (string id, HttpContext context, IAntiforgery antiforgery, ClaimsPrincipal user, TokenStore tokens) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(context)) return BadForm();
+            return await tokens.RevokeForAsync(id.Trim().ToLowerInvariant(), BearerTokenAuthentication.ActorId(user))
+                ? Results.Redirect("/settings?done=revoked#tokens") : HttpExchange.Error(404, "you have no such live token");
         }).RequireAuthorization(SignedIn);
         app.MapPost("/settings/password", async ([FromForm] string? current, [FromForm] string? password, ClaimsPrincipal user, HttpContext context,
             IAntiforgery antiforgery, ActorStore actors, LocalUris uris, IOptions<NodeOptions> options, UserManager<Account> users,
@@ -161,12 +178,14 @@ public static class AccountEndpoints
     }
 
     private static async Task<IResult> SettingsAsync(ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, ActorStore actors,
-        LocalUris uris, IOptions<NodeOptions> options, string? notice, IReadOnlyList<FieldError> errors, int status = 200)
+        LocalUris uris, IOptions<NodeOptions> options, string? notice, IReadOnlyList<FieldError> errors, int status = 200, string? newToken = null)
     {
+        var tokens = context.RequestServices.GetRequiredService<TokenStore>();
         if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } actor) return Results.Redirect("/sign-in");
         var role = user.IsInRole(AccountRoles.Operator) ? "operator" : "practitioner";
         return Render<SettingsPage>(new SettingsPageModel(new SiteModel(options.Value.NodeName), Field(context, antiforgery), actor.DisplayName,
-            uris.Handle(actor.Username).ToString(), role, actor.Indexable, actor.Discoverable, notice, errors, actor.Summary, actor.ManuallyApprovesFollowers), status);
+            uris.Handle(actor.Username).ToString(), role, actor.Indexable, actor.Discoverable, notice, errors, actor.Summary, actor.ManuallyApprovesFollowers,
+            await tokens.ListForAsync(actor.Id), newToken), status);
     }
 
     private static async Task<IResult> SignInPageAsync(HttpContext context, IAntiforgery antiforgery, NodeOptions options, ActorStore actors,

@@ -186,6 +186,39 @@ public sealed class AccountTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_practitioner_makes_lists_and_revokes_their_own_API_tokens()
+    {
+        using var browser = await SignedInAsync();
+        using (var bad = await browser.SubmitAsync("/settings", "/settings/tokens", new Dictionary<string, string> { ["label"] = "", ["expiresInDays"] = "90" }))
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        string token;
+        using (var made = await browser.SubmitAsync("/settings", "/settings/tokens", new Dictionary<string, string> { ["label"] = "my laptop", ["expiresInDays"] = "30" }))
+        {
+            var html = await made.Content.ReadAsStringAsync();
+            var shown = System.Text.RegularExpressions.Regex.Match(html, @"copy it\):\s*<code>([^<]+)</code>");
+            Assert.True(shown.Success, html);
+            token = shown.Groups[1].Value;
+        }
+        using var api = new HttpClient { BaseAddress = new Uri(_node.BaseUrl) };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using (var me = await api.GetAsync("/api/v1/me")) Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        var settings = await browser.PageAsync("/settings");
+        Assert.Contains("my laptop", settings);
+        Assert.DoesNotContain(token, settings); // shown once only
+        var id = (await _node.Get<TokenStore>().ListAsync()).Single(t => t.Label == "my laptop").Id;
+
+        // Another practitioner cannot revoke it.
+        using (var valentina = await SignedInAsync("valentina_rojas"))
+        using (var theirs = await valentina.SubmitAsync("/settings", $"/settings/tokens/{id}/revoke", new Dictionary<string, string>()))
+            Assert.Equal(HttpStatusCode.NotFound, theirs.StatusCode);
+        using (var me = await api.GetAsync("/api/v1/me")) Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+
+        using (var revoked = await browser.SubmitAsync("/settings", $"/settings/tokens/{id}/revoke", new Dictionary<string, string>()))
+            Assert.Equal("/settings?done=revoked#tokens", revoked.Headers.Location!.OriginalString);
+        using (var me = await api.GetAsync("/api/v1/me")) Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
     public async Task A_suspended_account_cannot_sign_in()
     {
         var hannah = await _node.Get<ActorStore>().FindByUsernameAsync("hannah_whitfield");
