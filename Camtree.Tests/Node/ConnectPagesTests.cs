@@ -225,6 +225,15 @@ public sealed class ConnectPagesTests : IAsyncLifetime
         using var unknown = await bea.GetAsync($"/find?who={Uri.EscapeDataString($"@nobody@{_a.Authority}")}");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("Nobody was found", await unknown.Content.ReadAsStringAsync());
+        // Following what cannot be found, or oneself, is refused with the reason.
+        var token = Browser.AntiforgeryToken(await bea.PageAsync("/settings"));
+        using (var gone = await bea.PostAsync("/follow", new Dictionary<string, string> { ["target"] = $"@nobody@{_a.Authority}", ["__RequestVerificationToken"] = token }))
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, gone.StatusCode);
+        using (var self = await bea.PostAsync("/follow", new Dictionary<string, string> { ["target"] = $"{_b.BaseUrl}/users/bea", ["__RequestVerificationToken"] = token }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, self.StatusCode);
+            Assert.Contains("cannot follow itself", await self.Content.ReadAsStringAsync());
+        }
         using var nonsense = await bea.GetAsync("/find?who=not%20a%20handle");
         Assert.Equal(HttpStatusCode.BadRequest, nonsense.StatusCode);
         Assert.Contains("Type a handle", await nonsense.Content.ReadAsStringAsync());
