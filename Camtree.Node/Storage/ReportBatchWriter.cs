@@ -36,9 +36,10 @@ internal sealed class ReportBatchWriter(SqliteConnection connection, SqliteTrans
     /// <summary>Withdraws a received report (<see cref="ReportStore.WithdrawRemoteSql"/>).</summary>
     public void WithdrawRemote(string iri, DateTimeOffset published, DateTimeOffset at)
     {
+        // A live received report is always withdrawn by this (only local reports are left alone, and IsLive is never one).
         var wasLive = IsLive(iri);
         Run(ReportStore.WithdrawRemoteSql, [("@iri", iri), ("@published", published), ("@at", at)]);
-        if (wasLive && !IsLive(iri)) LiveAdded--;
+        if (wasLive) LiveAdded--;
     }
 
     /// <summary>Whether the library holds a live received report with this IRI.</summary>

@@ -54,18 +54,20 @@ public sealed class TokenStore(Database database, TimeProvider time)
     }
 
     /// <summary>Every token, newest first, by its public id.</summary>
-    public async Task<IReadOnlyList<TokenInfo>> ListAsync()
+    public Task<IReadOnlyList<TokenInfo>> ListAsync() => ListAsync(null);
+
+    /// <summary>One practitioner's tokens, newest first.</summary>
+    public Task<IReadOnlyList<TokenInfo>> ListForAsync(long localActorId) => ListAsync((long?)localActorId);
+
+    private async Task<IReadOnlyList<TokenInfo>> ListAsync(long? localActorId)
     {
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<TokenInfo>("""
             SELECT lower(substr(t.token_hash, 1, @IdLength)) AS id, t.local_actor_id, a.username, t.label, t.is_operator, t.created_at, t.expires_at, t.revoked_at
-            FROM api_tokens t JOIN local_actors a ON a.id = t.local_actor_id ORDER BY t.created_at DESC
-            """, new { IdLength })).ToList();
+            FROM api_tokens t JOIN local_actors a ON a.id = t.local_actor_id
+            WHERE @localActorId IS NULL OR t.local_actor_id = @localActorId ORDER BY t.created_at DESC
+            """, new { IdLength, localActorId })).ToList();
     }
-
-    /// <summary>One practitioner's tokens, newest first.</summary>
-    public async Task<IReadOnlyList<TokenInfo>> ListForAsync(long localActorId) =>
-        [.. (await ListAsync()).Where(t => t.LocalActorId == localActorId)];
 
     /// <summary>Revokes one of this practitioner's tokens by its public id; false when they have no such live token.</summary>
     public async Task<bool> RevokeForAsync(string id, long localActorId)

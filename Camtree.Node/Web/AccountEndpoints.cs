@@ -25,7 +25,7 @@ public static class AccountEndpoints
     public const string DemoPassword = "camtree-demo";
 
     /// <summary>Pages that need a signed-in practitioner (the cookie; never a bearer token, so that forms are the cookie's).</summary>
-    public static readonly string SignedIn = "signed-in";
+    public const string SignedIn = "signed-in";
 
     public static void MapAccounts(this IEndpointRouteBuilder app)
     {
@@ -34,14 +34,14 @@ public static class AccountEndpoints
         app.MapPost("/sign-in", SignInAsync).RequireRateLimiting(Security.RateLimits.SignInPolicy);
         app.MapPost("/sign-out", async (HttpContext context, IAntiforgery antiforgery, SignInManager<Account> signIn) =>
         {
-            if (!await antiforgery.IsRequestValidAsync(context)) return BadForm();
+            if (!await antiforgery.IsRequestValidAsync(context)) return WebForms.BadForm();
             await signIn.SignOutAsync();
             return Results.Redirect("/");
         });
         app.MapPost("/sign-out-everywhere", async (HttpContext context, IAntiforgery antiforgery, ClaimsPrincipal user, UserManager<Account> users,
             AccountService accounts, SignInManager<Account> signIn) =>
         {
-            if (!await antiforgery.IsRequestValidAsync(context)) return BadForm();
+            if (!await antiforgery.IsRequestValidAsync(context)) return WebForms.BadForm();
             if (await users.GetUserAsync(user) is { } account) await accounts.SignOutEverywhereAsync(account);
             await signIn.SignOutAsync();
             return Results.Redirect("/sign-in");
@@ -55,7 +55,7 @@ public static class AccountEndpoints
             if (options.Value.Registration == RegistrationMode.Invite && !await invitations.IsValidAsync(invitation))
                 return ErrorPage(site, StatusCodes.Status403Forbidden, "Joining is by invitation",
                     "This library takes new members by invitation. The link you followed does not work any more, or there was none: ask its operator for one.");
-            return Render<SignUpPage>(new SignUpPageModel(site, Field(context, antiforgery), invitation, "", "", []));
+            return WebForms.Page<SignUpPage>(new SignUpPageModel(site, WebForms.Antiforgery(context, antiforgery), invitation, "", "", []));
         });
         app.MapPost("/sign-up", SignUpAsync).RequireRateLimiting(Security.RateLimits.SignInPolicy);
         // The language switch: remembered in a cookie for a year, then back to the page it was used on.
@@ -115,7 +115,7 @@ public static class AccountEndpoints
         }).RequireAuthorization(SignedIn);
         app.MapPost("/settings/tokens/{id}/revoke", async (string id, HttpContext context, IAntiforgery antiforgery, ClaimsPrincipal user, TokenStore tokens) =>
         {
-            if (!await antiforgery.IsRequestValidAsync(context)) return BadForm();
+            if (!await antiforgery.IsRequestValidAsync(context)) return WebForms.BadForm();
             return await tokens.RevokeForAsync(id.Trim().ToLowerInvariant(), BearerTokenAuthentication.ActorId(user))
                 ? Results.Redirect("/settings?done=revoked#tokens") : HttpExchange.Error(404, "you have no such live token");
         }).RequireAuthorization(SignedIn);
@@ -162,18 +162,17 @@ public static class AccountEndpoints
         [FromForm] string? password, HttpContext context, IAntiforgery antiforgery, AccountService accounts, SignInManager<Account> signIn,
         IOptions<NodeOptions> options)
     {
-        var form = (Invitation: invitation, UserName: userName, DisplayName: displayName, Password: password);
         try
         {
-            var account = await accounts.SignUpAsync(form.UserName, form.DisplayName, form.Password, form.Invitation);
+            var account = await accounts.SignUpAsync(userName, displayName, password, invitation);
             await signIn.SignInAsync(account, isPersistent: true);
             return Results.Redirect("/settings");
         }
         catch (AccountException e)
         {
-            var model = new SignUpPageModel(new SiteModel(options.Value.NodeName), Field(context, antiforgery), form.Invitation,
-                form.UserName ?? "", form.DisplayName ?? "", [.. e.Errors.Select(x => new FieldError(x.Field, x.Message))]);
-            return Render<SignUpPage>(model, StatusCodes.Status400BadRequest);
+            var model = new SignUpPageModel(new SiteModel(options.Value.NodeName), WebForms.Antiforgery(context, antiforgery), invitation,
+                userName ?? "", displayName ?? "", [.. e.Errors.Select(x => new FieldError(x.Field, x.Message))]);
+            return WebForms.Page<SignUpPage>(model, StatusCodes.Status400BadRequest);
         }
     }
 
@@ -183,7 +182,7 @@ public static class AccountEndpoints
         var tokens = context.RequestServices.GetRequiredService<TokenStore>();
         if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } actor) return Results.Redirect("/sign-in");
         var role = user.IsInRole(AccountRoles.Operator) ? "operator" : "practitioner";
-        return Render<SettingsPage>(new SettingsPageModel(new SiteModel(options.Value.NodeName), Field(context, antiforgery), actor.DisplayName,
+        return WebForms.Page<SettingsPage>(new SettingsPageModel(new SiteModel(options.Value.NodeName), WebForms.Antiforgery(context, antiforgery), actor.DisplayName,
             uris.Handle(actor.Username).ToString(), role, actor.Indexable, actor.Discoverable, notice, errors, actor.Summary, actor.ManuallyApprovesFollowers,
             await tokens.ListForAsync(actor.Id), newToken), status);
     }
@@ -197,7 +196,7 @@ public static class AccountEndpoints
             var names = (await actors.ListAsync()).Where(a => a.ActorType == Protocol.Vocabulary.AsTypes.Person).Select(a => a.Username).Take(6).ToList();
             if (names.Count > 0) demo = new DemoSignIn(names, DemoPassword);
         }
-        return Render<SignInPage>(new SignInPageModel(new SiteModel(options.NodeName), Field(context, antiforgery), userName, returnUrl, errors, demo,
+        return WebForms.Page<SignInPage>(new SignInPageModel(new SiteModel(options.NodeName), WebForms.Antiforgery(context, antiforgery), userName, returnUrl, errors, demo,
             options.Registration == RegistrationMode.Open), status);
     }
 
@@ -206,19 +205,6 @@ public static class AccountEndpoints
         returnUrl is { Length: > 0 and < 2000 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
             && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : null;
 
-    private static AntiforgeryField Field(HttpContext context, IAntiforgery antiforgery)
-    {
-        var tokens = antiforgery.GetAndStoreTokens(context);
-        return new AntiforgeryField(tokens.FormFieldName, tokens.RequestToken!);
-    }
-
-    /// <summary>A form posted without this node's antiforgery token (another site's form, or a page kept open too long).</summary>
-    private static IResult BadForm() => HttpExchange.Error(StatusCodes.Status400BadRequest,
-        "this form's security token is missing or out of date: go back, reload the page and send it again");
-
     private static IResult ErrorPage(SiteModel site, int status, string heading, string reason) =>
         new RazorComponentResult<ErrorPage>(new { Site = site, Heading = heading, Reason = reason }) { StatusCode = status, ContentType = "text/html; charset=utf-8" };
-
-    private static IResult Render<T>(object model, int status = 200) where T : Microsoft.AspNetCore.Components.IComponent =>
-        new RazorComponentResult<T>(new { Model = model }) { StatusCode = status, ContentType = "text/html; charset=utf-8" };
 }

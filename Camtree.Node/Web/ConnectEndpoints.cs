@@ -34,7 +34,7 @@ public static class ConnectEndpoints
             if (await SignedInActorAsync(context, actors) is { } actor)
             {
                 var me = uris.Actor(actor.Username);
-                actions = new ReportActions(Field(context, antiforgery),
+                actions = new ReportActions(WebForms.Antiforgery(context, antiforgery),
                     await interactions.HasAsync(InteractionKinds.Like, me, report.Iri), await interactions.HasAsync(InteractionKinds.Share, me, report.Iri),
                     report.LocalAuthorId == actor.Id ? report.LocalSlug : null);
             }
@@ -52,17 +52,17 @@ public static class ConnectEndpoints
             ReportStore reports, ActorStore actors, InteractionService service, CancellationToken ct) =>
             await antiforgery.IsRequestValidAsync(context)
                 ? await ActAsync(id, user, reports, actors, "like", (actor, report) => service.LikeAsync(actor, report.Iri, ct))
-                : BadForm());
+                : WebForms.BadForm());
         signedIn.MapPost("/library/{id:long}/share", async (long id, HttpContext context, IAntiforgery antiforgery, ClaimsPrincipal user,
             ReportStore reports, ActorStore actors, InteractionService service, CancellationToken ct) =>
             await antiforgery.IsRequestValidAsync(context)
                 ? await ActAsync(id, user, reports, actors, "share", (actor, report) => service.ShareAsync(actor, report.Iri, ct))
-                : BadForm());
+                : WebForms.BadForm());
 
         signedIn.MapPost("/library/{id:long}/withdraw", async (long id, HttpContext context, IAntiforgery antiforgery, ClaimsPrincipal user,
             ReportStore reports, ActorStore actors, ReportService service) =>
         {
-            if (!await antiforgery.IsRequestValidAsync(context)) return BadForm();
+            if (!await antiforgery.IsRequestValidAsync(context)) return WebForms.BadForm();
             if (await reports.FindAsync(id) is not { DeletedAt: null } report || await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } me
                 || report.LocalAuthorId != me.Id)
                 return HttpExchange.Error(404, "you have no such report");
@@ -86,10 +86,10 @@ public static class ConnectEndpoints
             LocalUris uris, INotificationStore notifications, IOptions<NodeOptions> options) =>
         {
             if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } me) return Results.Redirect("/sign-in");
-            var model = new NotificationsPageModel(new SiteModel(options.Value.NodeName), Field(context, antiforgery),
+            var model = new NotificationsPageModel(new SiteModel(options.Value.NodeName), WebForms.Antiforgery(context, antiforgery),
                 await notifications.ForAsync(me.Id, uris.Actor(me.Username)),
                 done switch { "approve" => "Approved: they follow you now.", "reject" => "Rejected.", _ => null });
-            return new RazorComponentResult<NotificationsPage>(new { Model = model }) { ContentType = "text/html; charset=utf-8" };
+            return WebForms.Page<NotificationsPage>(model);
         });
         signedIn.MapPost("/notifications/followers", async ([FromForm] string? follower, [FromForm] string? decision, ClaimsPrincipal user,
             ActorStore actors, FollowService follows, CancellationToken ct) =>
@@ -135,8 +135,8 @@ public static class ConnectEndpoints
         ActorStore actors, ActorDirectory directory, FollowStore follows, IOptions<NodeOptions> options, CancellationToken ct)
     {
         var site = new SiteModel(options.Value.NodeName);
-        var field = Field(context, antiforgery);
-        if (string.IsNullOrWhiteSpace(who)) return Render(new FindPageModel(site, field, "", null, null, null));
+        var field = WebForms.Antiforgery(context, antiforgery);
+        if (string.IsNullOrWhiteSpace(who)) return WebForms.Page<FindPage>(new FindPageModel(site, field, "", null, null, null));
         who = who.Trim();
         if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } me) return Results.Redirect("/sign-in");
         try
@@ -144,14 +144,14 @@ public static class ConnectEndpoints
             StoredRemoteActor found;
             if (Uri.TryCreate(who, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") found = await directory.GetAsync(who, refresh: false, ct);
             else if (AccountHandle.TryParse(who, out var handle)) found = await directory.FindByHandleAsync(handle, ct);
-            else return Render(new FindPageModel(site, field, who, null, "Type a handle such as @ana@school.example, or the address of their profile.", null), 400);
+            else return WebForms.Page<FindPage>(new FindPageModel(site, field, who, null, "Type a handle such as @ana@school.example, or the address of their profile.", null), 400);
             var follow = await follows.FindFollowingAsync(me.Id, found.Iri);
-            return Render(new FindPageModel(site, field, who, new FoundActor(found.Iri, found.DisplayName ?? found.Username ?? found.Iri, found.Handle,
+            return WebForms.Page<FindPage>(new FindPageModel(site, field, who, new FoundActor(found.Iri, found.DisplayName ?? found.Username ?? found.Iri, found.Handle,
                 found.ActorType, ReportLinks.Safe(found.Url ?? found.Iri)), null, follow?.State));
         }
         catch (RemoteFetchException e)
         {
-            return Render(new FindPageModel(site, field, who, null, $"Nobody was found at {who}: {e.Message}", null), 404);
+            return WebForms.Page<FindPage>(new FindPageModel(site, field, who, null, $"Nobody was found at {who}: {e.Message}", null), 404);
         }
     }
 
@@ -164,16 +164,4 @@ public static class ConnectEndpoints
         return result.Succeeded && result.Principal.FindFirst(BearerTokenAuthentication.ActorIdClaim) is { } claim && long.TryParse(claim.Value, out var id)
             ? await actors.FindAsync(id) : null;
     }
-
-    private static IResult BadForm() => HttpExchange.Error(StatusCodes.Status400BadRequest,
-        "this form's security token is missing or out of date: go back, reload the page and send it again");
-
-    private static AntiforgeryField Field(HttpContext context, IAntiforgery antiforgery)
-    {
-        var tokens = antiforgery.GetAndStoreTokens(context);
-        return new AntiforgeryField(tokens.FormFieldName, tokens.RequestToken!);
-    }
-
-    private static IResult Render(FindPageModel model, int status = 200) =>
-        new RazorComponentResult<FindPage>(new { Model = model }) { StatusCode = status, ContentType = "text/html; charset=utf-8" };
 }

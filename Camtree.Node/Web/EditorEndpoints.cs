@@ -25,24 +25,21 @@ public static class EditorEndpoints
     {
         var signedIn = app.MapGroup("").RequireAuthorization(AccountEndpoints.SignedIn);
         signedIn.MapGet("/write", (HttpContext context, IAntiforgery antiforgery, IOptions<NodeOptions> options) =>
-            Render(new EditorPageModel(Site(options), Field(context, antiforgery), null, new EditorFields(), [], null, null)));
+            WebForms.Page<EditorPage>(new EditorPageModel(Site(options), WebForms.Antiforgery(context, antiforgery), null, new EditorFields(), [], null, null)));
         signedIn.MapGet("/drafts", async (ClaimsPrincipal user, IDraftStore drafts, IOptions<NodeOptions> options) =>
-            new RazorComponentResult<DraftsPage>(new
-            {
-                Model = new DraftsPageModel(Site(options),
-                    [.. (await drafts.ListAsync(BearerTokenAuthentication.ActorId(user))).Select(d => (d.Id, d.Fields.Title, d.UpdatedAt))]),
-            }) { ContentType = "text/html; charset=utf-8" });
+            WebForms.Page<DraftsPage>(new DraftsPageModel(Site(options),
+                [.. (await drafts.ListAsync(BearerTokenAuthentication.ActorId(user))).Select(d => (d.Id, d.Fields.Title, d.UpdatedAt))])));
         signedIn.MapGet("/drafts/{id:long}", async (long id, string? saved, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery,
             IDraftStore drafts, IOptions<NodeOptions> options) =>
             await drafts.FindAsync(id, BearerTokenAuthentication.ActorId(user)) is { } draft
-                ? Render(new EditorPageModel(Site(options), Field(context, antiforgery), draft.Id, draft.Fields, [],
+                ? WebForms.Page<EditorPage>(new EditorPageModel(Site(options), WebForms.Antiforgery(context, antiforgery), draft.Id, draft.Fields, [],
                     saved is null ? null : $"Draft saved at {draft.UpdatedAt:HH:mm}. You can leave and come back to it from Your drafts.", null))
                 : HttpExchange.Error(StatusCodes.Status404NotFound, "you have no such draft"));
         signedIn.MapPost("/write", WriteAsync);
         signedIn.MapGet("/reports/{slug}/edit", async (string slug, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery,
             ReportStore reports, IOptions<NodeOptions> options) =>
             await OwnLiveReportAsync(reports, slug, BearerTokenAuthentication.ActorId(user)) is { } report
-                ? Render(new EditorPageModel(Site(options), Field(context, antiforgery), null, EditorFields.FromReport(report), [], null, null))
+                ? WebForms.Page<EditorPage>(new EditorPageModel(Site(options), WebForms.Antiforgery(context, antiforgery), null, EditorFields.FromReport(report), [], null, null))
                 : HttpExchange.Error(StatusCodes.Status404NotFound, "you have no such report (or it was withdrawn)"));
     }
 
@@ -66,7 +63,7 @@ public static class EditorEndpoints
             var draft = fields.ToDraft();
             var problems = service.Validate(draft);
             if (problems.Count > 0)
-                return Render(new EditorPageModel(Site(options), Field(context, antiforgery), draftId, fields, Errors(problems), null, null), StatusCodes.Status400BadRequest);
+                return WebForms.Page<EditorPage>(new EditorPageModel(Site(options), WebForms.Antiforgery(context, antiforgery), draftId, fields, Errors(problems), null, null), StatusCodes.Status400BadRequest);
             if (await actors.FindAsync(owner) is not { } author) return Results.Redirect("/sign-in");
             // An edit keeps the report's IRI and sends Update; a new one is published and sends Create.
             var published = editing is null ? await service.PublishAsync(author, draft) : await service.EditAsync(author, editing, draft);
@@ -79,7 +76,7 @@ public static class EditorEndpoints
         else draftId = await drafts.CreateAsync(owner, fields);
         if (action != "preview") return Results.Redirect($"/drafts/{draftId}?saved=1");
         var preview = fields.ToDraft();
-        return Render(new EditorPageModel(Site(options), Field(context, antiforgery), draftId, fields, Errors(service.Validate(preview)), "Draft saved.",
+        return WebForms.Page<EditorPage>(new EditorPageModel(Site(options), WebForms.Antiforgery(context, antiforgery), draftId, fields, Errors(service.Validate(preview)), "Draft saved.",
             new EditorPreview(string.IsNullOrWhiteSpace(preview.Title) ? "Untitled" : preview.Title, preview.Language,
                 ReportRendering.AbstractHtml(preview.ResearchContext, preview.Aims, preview.Methods, preview.Findings),
                 ReportRendering.MarkdownToHtml(preview.Body))));
@@ -93,13 +90,4 @@ public static class EditorEndpoints
         [.. problems.SelectMany(p => p.Value.Select(message => new FieldError(p.Key == "body" ? ReportTemplate.Sections[0].Field : p.Key, message)))];
 
     private static SiteModel Site(IOptions<NodeOptions> options) => new(options.Value.NodeName);
-
-    private static AntiforgeryField Field(HttpContext context, IAntiforgery antiforgery)
-    {
-        var tokens = antiforgery.GetAndStoreTokens(context);
-        return new AntiforgeryField(tokens.FormFieldName, tokens.RequestToken!);
-    }
-
-    private static IResult Render(EditorPageModel model, int status = 200) =>
-        new RazorComponentResult<EditorPage>(new { Model = model }) { StatusCode = status, ContentType = "text/html; charset=utf-8" };
 }

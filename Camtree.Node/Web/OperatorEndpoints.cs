@@ -47,7 +47,7 @@ public static class OperatorEndpoints
             IAntiforgery antiforgery, ClaimsPrincipal user, AccountService accounts) =>
         {
             if (!await antiforgery.IsRequestValidAsync(context))
-                return HttpExchange.Error(400, "this form's security token is missing or out of date: go back, reload the page and send it again");
+                return WebForms.BadForm();
             if (id == BearerTokenAuthentication.ActorId(user)) return HttpExchange.Error(400, "an operator cannot suspend their own account");
             return await accounts.SetSuspendedAsync(id, change == "suspend") ? Results.Redirect($"/operator?done={change}")
                 : HttpExchange.Error(404, "that practitioner has no account");
@@ -64,10 +64,9 @@ public static class OperatorEndpoints
             .Select(a => new PractitionerRow(a.Id, a.Username, a.DisplayName, accounts.TryGetValue(a.Id, out var account) ? account.Role : null,
                 accounts.TryGetValue(a.Id, out var s) && s.SuspendedAt is not null))
             .ToList();
-        var tokens = antiforgery.GetAndStoreTokens(context);
-        var model = new OperatorPageModel(new SiteModel(options.Value.NodeName), new AntiforgeryField(tokens.FormFieldName, tokens.RequestToken!),
+        var model = new OperatorPageModel(new SiteModel(options.Value.NodeName), WebForms.Antiforgery(context, antiforgery),
             BearerTokenAuthentication.ActorId(user), practitioners, await libraries.ListAsync(), await deliveries.CountByStateAsync(),
             await deliveries.SummariseHostsAsync(), invitation, notice, options.Value.Federation.Mode.ToString(), options.Value.Federation.Domains);
-        return new RazorComponentResult<OperatorPage>(new { Model = model }) { ContentType = "text/html; charset=utf-8" };
+        return WebForms.Page<OperatorPage>(model);
     }
 }

@@ -60,7 +60,9 @@ public sealed class LocalisationTests : IAsyncLifetime
         var directory = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Camtree.Node", "Web", "Localization");
         var files = Directory.GetFiles(directory, "Text.*.resx");
         Assert.True(files.Length >= 3, $"resource files in {directory}");
-        var keys = files.Select(f => XDocument.Load(f).Root!.Elements("data").ToDictionary(d => (string)d.Attribute("name")!, d => (string)d.Element("value")!)).ToList();
+        // Resource names ignore case: two keys that differ only in case would silently drop one ("Liked" the button, "liked" the notification).
+        var keys = files.Select(f => XDocument.Load(f).Root!.Elements("data").ToDictionary(d => (string)d.Attribute("name")!, d => (string)d.Element("value")!,
+            StringComparer.OrdinalIgnoreCase)).ToList();
         foreach (var (file, texts) in files.Zip(keys))
         {
             Assert.Equal(keys[0].Keys.Order(StringComparer.Ordinal), texts.Keys.Order(StringComparer.Ordinal));
