@@ -34,7 +34,31 @@ public sealed class DocumentBuilder(LocalUris uris)
         Indexable = actor.ActorType == AsTypes.Person ? actor.Indexable : true,
         Discoverable = actor.ActorType == AsTypes.Person ? actor.Discoverable : true,
         Reports = actor.Username == LocalUris.LibraryUsername ? uris.LibraryReports : null,
+        Attachment = ProfileFields(actor) is { Count: > 0 } fields ? fields : null,
+        Affiliation = actor.Affiliation is { Length: > 0 } affiliation ? affiliation : null,
+        SameAs = actor.Orcid,
+        Country = actor.Country,
+        KnowsLanguage = actor.LanguageList is { Count: > 0 } languages ? languages : null,
     };
+
+    /// <summary>
+    /// The profile as Mastodon's profile fields (name and an HTML value, shown on the profile in every Mastodon client): in
+    /// English, as the profile's own words are in the practitioner's.
+    /// </summary>
+    private static List<PropertyValue> ProfileFields(LocalActor actor)
+    {
+        var fields = new List<PropertyValue>();
+        if (actor.Affiliation is { Length: > 0 } affiliation) fields.Add(new("Affiliation", Library.ReportRendering.Encode(affiliation)));
+        if (actor.Orcid is { } orcid)
+        {
+            var href = Library.ReportRendering.Encode(orcid);
+            fields.Add(new("ORCID iD", $"<a href=\"{href}\" rel=\"me nofollow noopener noreferrer\" target=\"_blank\">{href}</a>"));
+        }
+        if (actor.Country is { } country) fields.Add(new("Country", Library.ReportRendering.Encode(Library.Search.FacetLabels.Label("country", country))));
+        if (actor.LanguageList is { Count: > 0 } languages)
+            fields.Add(new("Languages", Library.ReportRendering.Encode(string.Join(", ", languages.Select(l => Library.Search.FacetLabels.Label("language", l))))));
+        return fields;
+    }
 
     /// <summary>A local report as an <c>Article</c>, addressed to the public and the author's followers.</summary>
     public ResearchReport Report(ReportRow report, LocalActor author) => new()

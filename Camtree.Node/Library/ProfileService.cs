@@ -23,24 +23,42 @@ public sealed class ProfileService(
         return updated;
     }
 
-    /// <summary>The longest name and line about oneself a profile takes.</summary>
-    public const int NameChars = 100, SummaryChars = 500;
+    /// <summary>The longest name, line about oneself and affiliation a profile takes; how many languages it lists.</summary>
+    public const int NameChars = 100, SummaryChars = 500, AffiliationChars = 200, MaxLanguages = 10;
 
     /// <summary>
-    /// Changes a practitioner's name, the line about them and whether they approve followers by hand, and tells the
-    /// servers that hold their reports (as <see cref="SetConsentAsync"/>). Throws <see cref="Accounts.AccountException"/> (field by field).
+    /// Changes a practitioner's profile (name, the line about them, whether they approve followers by hand, affiliation,
+    /// ORCID iD, country, languages) and tells the servers that hold their reports (as <see cref="SetConsentAsync"/>).
+    /// The ORCID iD is checked (its check character) and stored as its URI. Throws <see cref="Accounts.AccountException"/> (field by field).
     /// </summary>
-    public async Task<LocalActor> SetProfileAsync(LocalActor actor, string? displayName, string? summary, bool manuallyApprovesFollowers)
+    public async Task<LocalActor> SetProfileAsync(LocalActor actor, ProfileFields typed)
     {
-        var name = (displayName ?? "").Trim();
-        var about = (summary ?? "").Trim();
+        var name = (typed.DisplayName ?? "").Trim();
+        var about = (typed.Summary ?? "").Trim();
+        var affiliation = (typed.Affiliation ?? "").Trim();
         var errors = new List<(string, string)>();
         if (name.Length == 0) errors.Add(("displayName", "say your name as readers should see it"));
         if (name.Length > NameChars) errors.Add(("displayName", $"a name is at most {NameChars} characters"));
         if (about.Length > SummaryChars) errors.Add(("summary", $"the line about you is at most {SummaryChars} characters"));
+        if (affiliation.Length > AffiliationChars) errors.Add(("affiliation", $"an affiliation is at most {AffiliationChars} characters"));
+        string? orcid = null;
+        if (!string.IsNullOrWhiteSpace(typed.Orcid) && !OrcidId.TryNormalize(typed.Orcid, out orcid!))
+            errors.Add(("orcid", "an ORCID iD is sixteen characters such as 0000-0002-1825-0097, and its last one must check out"));
+        var country = string.IsNullOrWhiteSpace(typed.Country) ? null : typed.Country.Trim().ToUpperInvariant();
+        if (country is not null && !Web.ViewModels.EditorChoices.Countries.Any(c => c.Value == country))
+            errors.Add(("country", "choose a country from the list"));
+        var languages = typed.Languages.Select(l => l.Trim()).Where(l => l.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (languages.Count > MaxLanguages) errors.Add(("languages", $"list at most {MaxLanguages} languages"));
+        else if (languages.Any(l => l.Length > 35 || !l.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')))
+            errors.Add(("languages", "languages are BCP 47 tags such as en, es or pt-BR"));
         if (errors.Count > 0) throw new Accounts.AccountException(errors);
-        await actors.SetProfileAsync(actor.Id, name, about, manuallyApprovesFollowers);
-        var updated = actor with { DisplayName = name, Summary = about, ManuallyApprovesFollowers = manuallyApprovesFollowers };
+        var profile = new ProfileFields(name, about, typed.ManuallyApprovesFollowers, affiliation, orcid, country, languages);
+        await actors.SetProfileAsync(actor.Id, profile);
+        var updated = actor with
+        {
+            DisplayName = name, Summary = about, ManuallyApprovesFollowers = typed.ManuallyApprovesFollowers, Affiliation = affiliation,
+            Orcid = orcid, Country = country, Languages = string.Join(' ', languages),
+        };
         await SendActorUpdateAsync(updated);
         return updated;
     }

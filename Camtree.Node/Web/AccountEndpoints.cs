@@ -86,20 +86,26 @@ public static class AccountEndpoints
             await profiles.SetConsentAsync(actor, indexable == "true", discoverable == "true");
             return Results.Redirect("/settings?done=consent");
         }).RequireAuthorization(SignedIn);
-        app.MapPost("/settings/profile", async ([FromForm] string? displayName, [FromForm] string? summary, [FromForm] string? manuallyApprovesFollowers,
-            ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, ActorStore actors, LocalUris uris, IOptions<NodeOptions> options,
-            Library.ProfileService profiles) =>
+        app.MapPost("/settings/profile", async (HttpContext context, ClaimsPrincipal user, IAntiforgery antiforgery, ActorStore actors, LocalUris uris,
+            IOptions<NodeOptions> options, Library.ProfileService profiles) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(context)) return WebForms.BadForm();
             if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } actor) return Results.Redirect("/sign-in");
+            var form = await context.Request.ReadFormAsync();
+            string Text(string name, int max) => form[name].ToString() is { } value && value.Length > max ? value[..max] : form[name].ToString();
+            // What was typed, kept as typed when it comes back with problems. Cut to what a form can sensibly hold; the service checks the rest.
+            var typed = new ProfileFields(Text("displayName", 1_000), Text("summary", 5_000), form["manuallyApprovesFollowers"] == "true",
+                Text("affiliation", 2_000), Text("orcid", 100), Text("country", 10),
+                [.. form["languages"].Take(Library.ProfileService.MaxLanguages + 1).Select(l => l ?? "")]);
             try
             {
-                await profiles.SetProfileAsync(actor, displayName, summary, manuallyApprovesFollowers == "true");
+                await profiles.SetProfileAsync(actor, typed);
                 return Results.Redirect("/settings?done=profile");
             }
             catch (AccountException e)
             {
                 return await SettingsAsync(user, context, antiforgery, actors, uris, options, null,
-                    [.. e.Errors.Select(x => new FieldError(x.Field, x.Message))], StatusCodes.Status400BadRequest);
+                    [.. e.Errors.Select(x => new FieldError(x.Field, x.Message))], StatusCodes.Status400BadRequest, typed: typed);
             }
         }).RequireAuthorization(SignedIn);
         app.MapPost("/settings/tokens", async ([FromForm] string? label, [FromForm] int? expiresInDays, ClaimsPrincipal user, HttpContext context,
@@ -177,14 +183,16 @@ public static class AccountEndpoints
     }
 
     private static async Task<IResult> SettingsAsync(ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, ActorStore actors,
-        LocalUris uris, IOptions<NodeOptions> options, string? notice, IReadOnlyList<FieldError> errors, int status = 200, string? newToken = null)
+        LocalUris uris, IOptions<NodeOptions> options, string? notice, IReadOnlyList<FieldError> errors, int status = 200, string? newToken = null,
+        ProfileFields? typed = null)
     {
         var tokens = context.RequestServices.GetRequiredService<TokenStore>();
         if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } actor) return Results.Redirect("/sign-in");
         var role = user.IsInRole(AccountRoles.Operator) ? "operator" : "practitioner";
-        return WebForms.Page<SettingsPage>(new SettingsPageModel(new SiteModel(options.Value.NodeName), WebForms.Antiforgery(context, antiforgery), actor.DisplayName,
-            uris.Handle(actor.Username).ToString(), role, actor.Indexable, actor.Discoverable, notice, errors, actor.Summary, actor.ManuallyApprovesFollowers,
-            await tokens.ListForAsync(actor.Id), newToken), status);
+        var profile = typed ?? new ProfileFields(actor.DisplayName, actor.Summary, actor.ManuallyApprovesFollowers, actor.Affiliation, actor.Orcid,
+            actor.Country, actor.LanguageList);
+        return WebForms.Page<SettingsPage>(new SettingsPageModel(new SiteModel(options.Value.NodeName), WebForms.Antiforgery(context, antiforgery), profile,
+            uris.Handle(actor.Username).ToString(), role, actor.Indexable, actor.Discoverable, notice, errors, await tokens.ListForAsync(actor.Id), newToken), status);
     }
 
     private static async Task<IResult> SignInPageAsync(HttpContext context, IAntiforgery antiforgery, NodeOptions options, ActorStore actors,
@@ -201,7 +209,7 @@ public static class AccountEndpoints
     }
 
     /// <summary>Where to go after signing in: only a path on this node (an absolute URL would make the form an open redirect).</summary>
-    private static string? LocalOnly(string? returnUrl) =>
+    internal static string? LocalOnly(string? returnUrl) =>
         returnUrl is { Length: > 0 and < 2000 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
             && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : null;
 

@@ -31,7 +31,7 @@ public static class ConnectEndpoints
         {
             if (await reports.FindAsync(id) is not { } report) return HttpExchange.Error(404, "there is no such report in this library");
             ReportActions? actions = null;
-            if (await SignedInActorAsync(context, actors) is { } actor)
+            if (await WebForms.SignedInActorAsync(context, actors) is { } actor)
             {
                 var me = uris.Actor(actor.Username);
                 actions = new ReportActions(WebForms.Antiforgery(context, antiforgery),
@@ -102,14 +102,16 @@ public static class ConnectEndpoints
                 ? Results.Redirect($"/notifications?done={decision}")
                 : HttpExchange.Error(404, "there is no such follow request (it may have been answered already)");
         });
-        signedIn.MapPost("/follow", async ([FromForm] string? target, ClaimsPrincipal user, ActorStore actors, FollowService follows, CancellationToken ct) =>
+        signedIn.MapPost("/follow", async ([FromForm] string? target, [FromForm] string? back, ClaimsPrincipal user, ActorStore actors, FollowService follows,
+            CancellationToken ct) =>
         {
             if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } me) return Results.Redirect("/sign-in");
             if (string.IsNullOrWhiteSpace(target)) return HttpExchange.Error(400, "whom to follow: a handle (@user@host) or an address");
             try
             {
                 var (followed, _) = await follows.FollowAsync(me, target.Trim(), ct);
-                return Results.Redirect($"/find?who={Uri.EscapeDataString(followed.Iri)}");
+                // Back to the profile the button was on (a path on this node only: never an open redirect), else to how the follow stands.
+                return Results.Redirect(AccountEndpoints.LocalOnly(back) ?? $"/find?who={Uri.EscapeDataString(followed.Iri)}");
             }
             catch (ArgumentException e) { return HttpExchange.Error(400, e.Message); }
             catch (RemoteFetchException e) { return HttpExchange.Error(422, e.Message); }
@@ -153,15 +155,5 @@ public static class ConnectEndpoints
         {
             return WebForms.Page<FindPage>(new FindPageModel(site, field, who, null, $"Nobody was found at {who}: {e.Message}", null), 404);
         }
-    }
-
-    /// <summary>The practitioner signed in with the cookie, on a page that anyone may see (no challenge when nobody is).</summary>
-    private static async Task<LocalActor?> SignedInActorAsync(HttpContext context, ActorStore actors)
-    {
-        var result = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-        // The page's antiforgery tokens are bound to the user they are made for: the form posts as the cookie's user.
-        if (result.Succeeded) context.User = result.Principal;
-        return result.Succeeded && result.Principal.FindFirst(BearerTokenAuthentication.ActorIdClaim) is { } claim && long.TryParse(claim.Value, out var id)
-            ? await actors.FindAsync(id) : null;
     }
 }

@@ -33,30 +33,25 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
     public IResult Theme(string theme, IReadOnlyList<ReportRow> reports, bool isFirstPage) =>
         List("#" + theme, "#" + theme, "Reports on this theme in this library.", reports, ReportLinks.Theme(theme), isFirstPage);
 
-    public IResult Profile(LocalActor actor, IReadOnlyList<ReportRow> reports, bool isFirstPage) =>
-        List(actor.DisplayName, actor.DisplayName, $"{uris.Handle(actor.Username)} — {actor.Summary}".TrimEnd(' ', '—'), reports, $"/@{actor.Username}", isFirstPage,
-            ConsentNotices(actor));
-
-    /// <summary>
-    /// What the practitioner chose about search (FEP-5feb), said where anyone can see it: the choice travels with their
-    /// actor to every node, and readers should know why a report is or is not found elsewhere.
-    /// </summary>
-    private static IReadOnlyList<string> ConsentNotices(LocalActor actor) =>
-    [
-        actor.Indexable
-            ? $"{actor.DisplayName}'s reports can be found in search, here and on the nodes that hold them."
-            : $"{actor.DisplayName} has asked not to be indexed: their reports are left out of search, here and on other nodes.",
-        actor.Discoverable
-            ? $"{actor.DisplayName} can be suggested and listed in directories."
-            : $"{actor.DisplayName} has asked not to be suggested or listed in directories.",
-    ];
+    /// <summary>A practitioner's page, with what the viewer can do: follow them, or (their own) edit it.</summary>
+    public IResult Profile(LocalActor actor, IReadOnlyList<ReportRow> reports, bool isFirstPage, ProfileFollowState followState, AntiforgeryField? antiforgery)
+    {
+        var path = $"/@{actor.Username}";
+        return Render<ProfilePage>(new ProfilePageModel(Site, actor.DisplayName, uris.Handle(actor.Username).ToString(), uris.Actor(actor.Username), actor.Summary,
+            actor.Affiliation, actor.Orcid is { } orcid ? ReportLinks.Safe(orcid) : null, actor.Country, actor.LanguageList, actor.Indexable, actor.Discoverable,
+            followState, antiforgery, ListModel(actor.DisplayName, actor.DisplayName, null, reports, path, isFirstPage), path));
+    }
 
     private IResult List(string title, string heading, string? intro, IReadOnlyList<ReportRow> reports, string path, bool isFirstPage,
         IReadOnlyList<string>? notices = null) =>
-        Render<ReportListPage>(new ReportListModel(Site, title, heading, intro, reports.Take(PageSize).Select(ReportCardModel.From).ToList(),
+        Render<ReportListPage>(ListModel(title, heading, intro, reports, path, isFirstPage, notices));
+
+    private ReportListModel ListModel(string title, string heading, string? intro, IReadOnlyList<ReportRow> reports, string path, bool isFirstPage,
+        IReadOnlyList<string>? notices = null) =>
+        new ReportListModel(Site, title, heading, intro, reports.Take(PageSize).Select(ReportCardModel.From).ToList(),
             isFirstPage ? null : path,
             reports.Count > PageSize ? $"{path}?before={Uri.EscapeDataString(LibraryCursor.After(reports[PageSize - 1]).ToString())}" : null,
-            isFirstPage ? "No reports yet." : "No older reports.", notices));
+            isFirstPage ? "No reports yet." : "No older reports.", notices);
 
     /// <summary>A report's page, with its comments and how often it was liked and shared.</summary>
     public async Task<IResult> ReportAsync(ReportRow report, InteractionStore interactions, ReportActions? actions = null, string? notice = null)

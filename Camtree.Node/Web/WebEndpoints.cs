@@ -1,5 +1,7 @@
 using Camtree.Node.Federation;
 using Camtree.Node.Storage;
+using Camtree.Node.Web.ViewModels;
+using Microsoft.AspNetCore.Antiforgery;
 
 namespace Camtree.Node.Web;
 
@@ -20,12 +22,25 @@ public static class WebEndpoints
             LibraryCursor.TryParse(before, out var cursor) || before is null
                 ? pages.Theme(theme, await reports.ListByThemeAsync(theme, Pages.PageSize + 1, cursor), cursor is null)
                 : BadCursor());
-        app.MapGet("/@{username}", async (string username, string? before, ActorStore actors, ReportStore reports, Pages pages) =>
+        app.MapGet("/@{username}", async (string username, string? before, HttpContext context, IAntiforgery antiforgery, ActorStore actors,
+            FollowStore follows, ReportStore reports, LocalUris uris, Pages pages) =>
         {
             if (!LibraryCursor.TryParse(before, out var cursor) && before is not null) return BadCursor();
-            return await actors.FindByUsernameAsync(username) is { } actor
-                ? pages.Profile(actor, await reports.ListAsync(ReportOrigin.Local, actor.Id, Pages.PageSize + 1, cursor), cursor is null)
-                : HttpExchange.Error(404, $"there is no practitioner {username} here");
+            if (await actors.FindByUsernameAsync(username) is not { } actor) return HttpExchange.Error(404, $"there is no practitioner {username} here");
+            var viewer = await WebForms.SignedInActorAsync(context, actors);
+            var state = viewer switch
+            {
+                null => ProfileFollowState.SignedOut,
+                _ when viewer.Id == actor.Id => ProfileFollowState.Self,
+                _ => (await follows.FindFollowingAsync(viewer.Id, uris.Actor(actor.Username)))?.State switch
+                {
+                    FollowStates.Accepted => ProfileFollowState.Following,
+                    FollowStates.Pending => ProfileFollowState.Pending,
+                    _ => ProfileFollowState.NotFollowing,
+                },
+            };
+            return pages.Profile(actor, await reports.ListAsync(ReportOrigin.Local, actor.Id, Pages.PageSize + 1, cursor), cursor is null, state,
+                state == ProfileFollowState.NotFollowing ? WebForms.Antiforgery(context, antiforgery) : null);
         });
     }
 

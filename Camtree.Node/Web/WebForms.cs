@@ -1,6 +1,10 @@
 using Camtree.Node.Federation;
 using Camtree.Node.Web.ViewModels;
+using Camtree.Node.Api;
+using Camtree.Node.Storage;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Camtree.Node.Web;
@@ -22,4 +26,14 @@ public static class WebForms
     /// <summary>A page: the component <typeparamref name="T"/> rendered on the server from its view model.</summary>
     public static IResult Page<T>(object model, int status = StatusCodes.Status200OK) where T : Microsoft.AspNetCore.Components.IComponent =>
         new RazorComponentResult<T>(new { Model = model }) { StatusCode = status, ContentType = "text/html; charset=utf-8" };
+
+    /// <summary>The practitioner signed in with the cookie, on a page that anyone may see (no challenge when nobody is).</summary>
+    public static async Task<LocalActor?> SignedInActorAsync(HttpContext context, ActorStore actors)
+    {
+        var result = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        // The page's antiforgery tokens are bound to the user they are made for: the form posts as the cookie's user.
+        if (result.Succeeded) context.User = result.Principal;
+        return result.Succeeded && result.Principal.FindFirst(BearerTokenAuthentication.ActorIdClaim) is { } claim && long.TryParse(claim.Value, out var id)
+            ? await actors.FindAsync(id) : null;
+    }
 }

@@ -56,6 +56,16 @@ public static class CamtreeContext
         ["partitions"] = new JsonObject { ["@id"] = "camtree:partitions", ["@container"] = "@list" },
         ["partition"] = "camtree:partition",
         ["digest"] = "camtree:digest",
+        // A practitioner's profile: Mastodon's profile fields (schema:PropertyValue, as Mastodon defines them) for any
+        // software, and the same facts as terms a Camtree node reads.
+        ["PropertyValue"] = "schema:PropertyValue",
+        ["value"] = "schema:value",
+        ["affiliation"] = "schema:affiliation",
+        ["knowsLanguage"] = new JsonObject { ["@id"] = "schema:knowsLanguage", ["@container"] = "@set" },
+        ["sameAs"] = new JsonObject { ["@id"] = "schema:sameAs", ["@type"] = "@id" },
+        ["country"] = "camtree:country",
+        // Attachments carry their SHA-256 so a copy can be checked against the file (camtree:digestSha256, hex).
+        ["attachmentDigest"] = "camtree:attachmentDigest",
     };
 
     /// <summary>The <c>@context</c> value of every document the node emits.</summary>

@@ -31,6 +31,23 @@ public sealed record Actor
     public bool? Discoverable { get; init; }
     /// <summary>A Camtree library actor's library collection: every report its node publishes (<c>camtree:reports</c>).</summary>
     public string? Reports { get; init; }
+
+    /// <summary>Profile fields as Mastodon shows them (name → value, the value HTML): affiliation, ORCID iD, country, languages.</summary>
+    public IReadOnlyList<PropertyValue>? Attachment { get; init; }
+    /// <summary>The practitioner's school, university or organisation (<c>schema:affiliation</c>, as text).</summary>
+    public string? Affiliation { get; init; }
+    /// <summary>The practitioner's ORCID iD as its URI (<c>schema:sameAs</c>).</summary>
+    public string? SameAs { get; init; }
+    /// <summary>Where the practitioner works: ISO 3166-1 alpha-2 (<c>camtree:country</c>).</summary>
+    public string? Country { get; init; }
+    /// <summary>The languages the practitioner reads and writes, BCP 47 tags (<c>schema:knowsLanguage</c>).</summary>
+    public IReadOnlyList<string>? KnowsLanguage { get; init; }
+}
+
+/// <summary>A profile field (Mastodon's <c>attachment</c> of type <c>schema:PropertyValue</c>): a name, and a value in HTML.</summary>
+public sealed record PropertyValue(string Name, string Value)
+{
+    public string Type { get; init; } = "PropertyValue";
 }
 
 /// <summary>The <c>endpoints</c> of an actor (ActivityPub §4.1); Camtree publishes its shared inbox there.</summary>

@@ -37,6 +37,13 @@ public sealed partial class Browser : IDisposable
         return await PostAsync(action, new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = token });
     }
 
+    /// <summary>As <see cref="SubmitAsync(string, string, IDictionary{string, string})"/>, with fields that repeat (checkboxes of one name).</summary>
+    public async Task<HttpResponseMessage> SubmitAsync(string formPage, string action, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        var token = AntiforgeryToken(await PageAsync(formPage));
+        return await _http.PostAsync(action, new FormUrlEncodedContent(fields.Append(new("__RequestVerificationToken", token))));
+    }
+
     /// <summary>Posts exactly these fields (a test that wants no token, or a wrong one).</summary>
     public Task<HttpResponseMessage> PostAsync(string action, IDictionary<string, string> fields) =>
         _http.PostAsync(action, new FormUrlEncodedContent(fields));

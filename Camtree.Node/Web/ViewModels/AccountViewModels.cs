@@ -18,9 +18,13 @@ public sealed record SignUpPageModel(SiteModel Site, AntiforgeryField Antiforger
     IReadOnlyList<FieldError> Errors);
 
 /// <summary>A signed-in practitioner's settings: who they are, their search consent, their sessions.</summary>
-public sealed record SettingsPageModel(SiteModel Site, AntiforgeryField Antiforgery, string DisplayName, string Handle, string Role,
-    bool Indexable, bool Discoverable, string? Notice, IReadOnlyList<FieldError> Errors, string Summary = "", bool ManuallyApprovesFollowers = false,
-    IReadOnlyList<Storage.TokenInfo>? Tokens = null, string? NewToken = null);
+public sealed record SettingsPageModel(SiteModel Site, AntiforgeryField Antiforgery, Storage.ProfileFields Profile, string Handle, string Role,
+    bool Indexable, bool Discoverable, string? Notice, IReadOnlyList<FieldError> Errors, IReadOnlyList<Storage.TokenInfo>? Tokens = null, string? NewToken = null)
+{
+    public IReadOnlyList<Choice> Countries => EditorChoices.Countries;
+    public IReadOnlyList<Choice> Languages => EditorChoices.Languages;
+    public bool HasError(string field) => Errors.Any(e => e.Field == field);
+}
 
 /// <summary>Someone found on another server: whom, and where their profile is.</summary>
 public sealed record FoundActor(string Iri, string Name, string Handle, string Type, string? ProfileHref);

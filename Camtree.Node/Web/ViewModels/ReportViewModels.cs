@@ -79,3 +79,14 @@ public static class ReportLinks
 
     public static string Theme(string theme) => $"/themes/{Uri.EscapeDataString(theme)}";
 }
+
+/// <summary>How the viewer of a profile stands towards its practitioner: what the Follow part of the page offers.</summary>
+public enum ProfileFollowState { SignedOut, Self, NotFollowing, Pending, Following }
+
+/// <summary>
+/// A practitioner's profile page: who they are (name, handle, affiliation, ORCID iD, country, languages), what they chose
+/// about search, a Follow button for a signed-in viewer, and their reports a page at a time.
+/// </summary>
+public sealed record ProfilePageModel(SiteModel Site, string Name, string Handle, string ActorIri, string Summary, string Affiliation,
+    string? OrcidHref, string? Country, IReadOnlyList<string> Languages, bool Indexable, bool Discoverable, ProfileFollowState FollowState,
+    AntiforgeryField? Antiforgery, ReportListModel Reports, string Path);
