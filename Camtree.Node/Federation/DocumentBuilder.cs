@@ -68,8 +68,10 @@ public sealed class DocumentBuilder(LocalUris uris)
         Name = report.Title,
         Summary = report.SummaryHtml,
         Content = report.ContentHtml,
-        NameMap = new Dictionary<string, string> { [report.Language] = report.Title },
-        ContentMap = new Dictionary<string, string> { [report.Language] = report.ContentHtml },
+        // The report's own language first, then each version in another (AS2 §4.7): readers' software picks theirs.
+        NameMap = Map(report, report.Title, t => t.Title),
+        SummaryMap = report.TranslationList.Count > 0 ? Map(report, report.SummaryHtml, t => t.SummaryHtml) : null,
+        ContentMap = Map(report, report.ContentHtml, t => t.ContentHtml),
         Url = report.Url,
         Published = report.PublishedAt,
         Updated = report.UpdatedAt,
@@ -92,6 +94,13 @@ public sealed class DocumentBuilder(LocalUris uris)
         Likes = uris.Collection(report.Iri, "likes"),
         Shares = uris.Collection(report.Iri, "shares"),
     };
+
+    private static Dictionary<string, string> Map(ReportRow report, string own, Func<ReportTranslation, string> version)
+    {
+        var map = new Dictionary<string, string> { [report.Language] = own };
+        foreach (var translation in report.TranslationList) map.TryAdd(translation.Language, version(translation));
+        return map;
+    }
 
     /// <summary>What a deleted object becomes (AS2 Vocabulary §3.3 Tombstone).</summary>
     public Tombstone Tombstone(string iri, DateTimeOffset deleted) => new(iri, AsTypes.Article, deleted);

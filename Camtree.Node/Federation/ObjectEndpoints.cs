@@ -43,7 +43,7 @@ public static class ObjectEndpoints
         }
         return wantsActivityPub
             ? HttpExchange.ActivityPub(await proofs.ReportAsync(report, author))
-            : await pages.ReportAsync(report, interactions);
+            : await pages.ReportAsync(report, interactions, language: request.Query["lang"].ToString());
     }
 
     private static async Task<IResult> InteractionsAsync(string slug, string name, string kind, string? page, ReportStore reports, InteractionStore interactions) =>

@@ -66,3 +66,15 @@ public sealed record ReportDraft
         return errors;
     }
 }
+
+/// <summary>A version of a published report in another language, as its author writes it: title, abstract, body (Markdown).</summary>
+public sealed record TranslationDraft
+{
+    public string Language { get; init; } = "";
+    public string Title { get; init; } = "";
+    public string ResearchContext { get; init; } = "";
+    public string Aims { get; init; } = "";
+    public string Methods { get; init; } = "";
+    public string Findings { get; init; } = "";
+    public string Body { get; init; } = "";
+}

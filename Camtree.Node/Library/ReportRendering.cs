@@ -66,18 +66,20 @@ public static class ReportRendering
     /// The structured abstract as HTML: the <c>summary</c> of the Article, which Mastodon shows in place of
     /// <c>content</c>, so it must read on its own.
     /// </summary>
-    public static string AbstractHtml(string? context, string? aims, string? methods, string? findings)
+    public static string AbstractHtml(string language, string? context, string? aims, string? methods, string? findings)
     {
+        // Labelled in the report's language: a reader of a Spanish report (or of its Spanish version) reads "Hallazgos".
+        var labels = Editor.ReportTemplate.AbstractLabelsIn(language);
         var html = new StringBuilder();
         void Part(string label, string? text)
         {
             if (string.IsNullOrWhiteSpace(text)) return;
             html.Append("<p><strong>").Append(label).Append(":</strong> ").Append(Encode(text.Trim())).Append("</p>");
         }
-        Part("Context", context);
-        Part("Aims", aims);
-        Part("Methods", methods);
-        Part("Findings", findings);
+        Part(labels[0], context);
+        Part(labels[1], aims);
+        Part(labels[2], methods);
+        Part(labels[3], findings);
         return html.ToString();
     }
 

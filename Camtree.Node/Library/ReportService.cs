@@ -56,7 +56,10 @@ public sealed class ReportService(
         return report with { Id = id };
     }
 
-    /// <summary>Replaces a local report's text and metadata with a new draft and sends <c>Update(Article)</c>.</summary>
+    /// <summary>
+    /// Replaces a local report's text and metadata with a new draft and sends <c>Update(Article)</c>. Its versions in
+    /// other languages stay (but for one in the language the report is now written in).
+    /// </summary>
     public async Task<ReportRow> EditAsync(LocalActor author, ReportRow existing, ReportDraft draft)
     {
         ValidateOrThrow(draft);
@@ -65,8 +68,70 @@ public sealed class ReportService(
         {
             Id = existing.Id, Iri = existing.Iri, LocalSlug = existing.LocalSlug, LocalAuthorId = existing.LocalAuthorId,
             AuthorIri = existing.AuthorIri, AuthorName = author.DisplayName, Url = existing.Url,
-            PublishedAt = existing.PublishedAt, ReceivedAt = existing.ReceivedAt, UpdatedAt = time.GetUtcNow(),
+            PublishedAt = existing.PublishedAt, ReceivedAt = existing.ReceivedAt,
+            Translations = ReportTranslation.ToColumn([.. existing.TranslationList.Where(t => !SameLanguage(t.Language, draft.Language))]),
         };
+        return await SendUpdateAsync(author, report);
+    }
+
+    /// <summary>
+    /// Adds a version of a local report in another language, or replaces the one in that language, and sends
+    /// <c>Update(Article)</c>: the Article's <c>nameMap</c>, <c>summaryMap</c> and <c>contentMap</c> then carry it.
+    /// Throws <see cref="ArgumentException"/> (field: message) for an invalid version.
+    /// </summary>
+    public async Task<ReportRow> SetTranslationAsync(LocalActor author, ReportRow existing, TranslationDraft version)
+    {
+        EnsureOwnLiveReport(author, existing);
+        if (ValidateTranslation(existing, version) is { Count: > 0 } errors)
+            throw new ArgumentException(string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
+        var language = version.Language.Trim();
+        var translation = new ReportTranslation
+        {
+            Language = language, Title = version.Title.Trim(),
+            SummaryHtml = ReportRendering.AbstractHtml(language, version.ResearchContext, version.Aims, version.Methods, version.Findings),
+            ContentHtml = string.IsNullOrWhiteSpace(version.Body)
+                ? ReportRendering.AbstractHtml(language, version.ResearchContext, version.Aims, version.Methods, version.Findings)
+                : ReportRendering.MarkdownToHtml(version.Body),
+            ResearchContext = Blank(version.ResearchContext), Aims = Blank(version.Aims), Methods = Blank(version.Methods),
+            Findings = Blank(version.Findings), BodyMarkdown = Blank(version.Body),
+        };
+        var translations = existing.TranslationList.Where(t => !SameLanguage(t.Language, language)).Append(translation).ToList();
+        return await SendUpdateAsync(author, existing with { Translations = ReportTranslation.ToColumn(translations) });
+    }
+
+    /// <summary>Removes a local report's version in a language and sends <c>Update(Article)</c>. False when it had none.</summary>
+    public async Task<bool> RemoveTranslationAsync(LocalActor author, ReportRow existing, string language)
+    {
+        EnsureOwnLiveReport(author, existing);
+        var kept = existing.TranslationList.Where(t => !SameLanguage(t.Language, language)).ToList();
+        if (kept.Count == existing.TranslationList.Count) return false;
+        await SendUpdateAsync(author, existing with { Translations = ReportTranslation.ToColumn(kept) });
+        return true;
+    }
+
+    /// <summary>What is wrong with a version in another language of <paramref name="report"/> (field → messages); empty when it can be published.</summary>
+    public Dictionary<string, string[]> ValidateTranslation(ReportRow report, TranslationDraft version)
+    {
+        var limits = options.Value.Limits.Report;
+        var language = version.Language.Trim();
+        var asDraft = new ReportDraft
+        {
+            Title = version.Title, Language = language, ResearchContext = version.ResearchContext, Aims = version.Aims,
+            Methods = version.Methods, Findings = version.Findings, Body = version.Body,
+        };
+        var errors = asDraft.Validate(limits);
+        if (!errors.ContainsKey("language") && SameLanguage(language, report.Language))
+            errors["language"] = ["the report is already written in this language: a version is in another"];
+        else if (!errors.ContainsKey("language") && !report.TranslationList.Any(t => SameLanguage(t.Language, language))
+                 && report.TranslationList.Count >= limits.Translations)
+            errors["language"] = [$"a report has at most {limits.Translations} versions in other languages"];
+        return errors;
+    }
+
+    /// <summary>Signs the report as it now is, stores it, and sends <c>Update(Article)</c> wherever a copy may be.</summary>
+    private async Task<ReportRow> SendUpdateAsync(LocalActor author, ReportRow report)
+    {
+        report = report with { UpdatedAt = time.GetUtcNow() };
         var article = documents.Report(report, author);
         var signed = await proofs.ReportAsync(report, author);
         report = report with { SignedJson = signed.ToJsonString(Protocol.JsonLd.ActivityJson.Options) };
@@ -75,6 +140,8 @@ public sealed class ReportService(
             alongside: (connection, transaction) => reports.UpdateLocalAsync(connection, transaction, report));
         return report;
     }
+
+    private static bool SameLanguage(string a, string b) => string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Deletes a local report: it answers 410 with a <c>Tombstone</c> from now on, and followers get
@@ -130,7 +197,7 @@ public sealed class ReportService(
     /// <summary>What a draft says, as the columns of a report.</summary>
     private static ReportRow FromDraft(ReportDraft draft)
     {
-        var summary = ReportRendering.AbstractHtml(draft.ResearchContext, draft.Aims, draft.Methods, draft.Findings);
+        var summary = ReportRendering.AbstractHtml(draft.Language.Trim(), draft.ResearchContext, draft.Aims, draft.Methods, draft.Findings);
         return new ReportRow
         {
             Title = draft.Title.Trim(),

@@ -41,7 +41,7 @@ public static partial class RateLimits
                 var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
                 rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await Web.ErrorResponses.Error(StatusCodes.Status429TooManyRequests,
-                    $"too many requests from you; try again in {seconds} s").ExecuteAsync(rejected.HttpContext);
+                    "too many requests from you; try again in {0} s", seconds).ExecuteAsync(rejected.HttpContext);
             };
         });
         return services;

@@ -26,7 +26,7 @@ public static class ConnectEndpoints
     public static void MapConnect(this IEndpointRouteBuilder app)
     {
         // The report page replaces the plain one in WebEndpoints: the same page, with forms when the visitor is signed in.
-        app.MapGet("/library/{id:long}", async (long id, string? done, HttpContext context, IAntiforgery antiforgery, ReportStore reports,
+        app.MapGet("/library/{id:long}", async (long id, string? done, string? lang, HttpContext context, IAntiforgery antiforgery, ReportStore reports,
             InteractionStore interactions, ActorStore actors, LocalUris uris, Pages pages) =>
         {
             if (await reports.FindAsync(id) is not { } report) return HttpExchange.Error(404, "there is no such report in this library");
@@ -40,8 +40,9 @@ public static class ConnectEndpoints
             }
             return await pages.ReportAsync(report, interactions, actions, done switch
             {
-                "comment" => "Comment sent.", "like" => "Liked.", "share" => "Shared with your followers.", _ => null,
-            });
+                "comment" => "Comment sent.", "like" => "Liked.", "share" => "Shared with your followers.",
+                "translation" => "Version published: followers' servers are sent the update.", "translation-removed" => "Version removed.", _ => null,
+            }, lang);
         });
 
         var signedIn = app.MapGroup("").RequireAuthorization(AccountEndpoints.SignedIn);

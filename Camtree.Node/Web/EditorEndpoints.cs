@@ -41,7 +41,51 @@ public static class EditorEndpoints
             await OwnLiveReportAsync(reports, slug, BearerTokenAuthentication.ActorId(user)) is { } report
                 ? WebForms.Page<EditorPage>(new EditorPageModel(Site(options), WebForms.Antiforgery(context, antiforgery), null, EditorFields.FromReport(report), [], null, null))
                 : HttpExchange.Error(StatusCodes.Status404NotFound, "you have no such report (or it was withdrawn)"));
+
+        // Versions in other languages: chosen on the report's page, written on their own page, sent as Update.
+        signedIn.MapGet("/reports/{slug}/translate", (string slug, string? language) =>
+            IsLanguageTag(language) ? Results.Redirect($"/reports/{slug}/translations/{language}")
+                : HttpExchange.Error(StatusCodes.Status400BadRequest, "choose the language of the version (a BCP 47 tag such as es or pt-BR)"));
+        signedIn.MapGet("/reports/{slug}/translations/{language}", async (string slug, string language, ClaimsPrincipal user, HttpContext context,
+            IAntiforgery antiforgery, ReportStore reports, IOptions<NodeOptions> options) =>
+        {
+            if (!IsLanguageTag(language)) return HttpExchange.Error(StatusCodes.Status400BadRequest, "a version's language is a BCP 47 tag such as es or pt-BR");
+            if (await OwnLiveReportAsync(reports, slug, BearerTokenAuthentication.ActorId(user)) is not { } report)
+                return HttpExchange.Error(StatusCodes.Status404NotFound, "you have no such report (or it was withdrawn)");
+            var existing = report.TranslationList.FirstOrDefault(t => string.Equals(t.Language, language, StringComparison.OrdinalIgnoreCase));
+            return TranslationPage(context, antiforgery, options, report, language, TranslationFields.From(existing), existing is not null, []);
+        });
+        signedIn.MapPost("/reports/{slug}/translations/{language}", async (string slug, string language, IFormCollection form, ClaimsPrincipal user,
+            HttpContext context, IAntiforgery antiforgery, ReportStore reports, ActorStore actors, ReportService service, IOptions<NodeOptions> options) =>
+        {
+            if (!IsLanguageTag(language)) return HttpExchange.Error(StatusCodes.Status400BadRequest, "a version's language is a BCP 47 tag such as es or pt-BR");
+            var owner = BearerTokenAuthentication.ActorId(user);
+            if (await OwnLiveReportAsync(reports, slug, owner) is not { } report)
+                return HttpExchange.Error(StatusCodes.Status404NotFound, "you have no such report (or it was withdrawn)");
+            if (await actors.FindAsync(owner) is not { } author) return Results.Redirect("/sign-in");
+            if (form["action"] == "remove")
+                return await service.RemoveTranslationAsync(author, report, language)
+                    ? Results.Redirect($"/library/{report.Id}?done=translation-removed")
+                    : HttpExchange.Error(StatusCodes.Status404NotFound, $"the report has no version in {language}");
+            var fields = TranslationFields.FromForm(form);
+            var version = fields.ToDraft(language);
+            if (service.ValidateTranslation(report, version) is { Count: > 0 } problems)
+                return TranslationPage(context, antiforgery, options, report, language, fields,
+                    report.TranslationList.Any(t => string.Equals(t.Language, language, StringComparison.OrdinalIgnoreCase)), Errors(problems),
+                    StatusCodes.Status400BadRequest);
+            await service.SetTranslationAsync(author, report, version);
+            return Results.Redirect($"/library/{report.Id}?lang={Uri.EscapeDataString(language)}&done=translation");
+        });
     }
+
+    private static IResult TranslationPage(HttpContext context, IAntiforgery antiforgery, IOptions<NodeOptions> options, ReportRow report, string language,
+        TranslationFields fields, bool exists, IReadOnlyList<FieldError> errors, int status = StatusCodes.Status200OK) =>
+        WebForms.Page<TranslationPage>(new TranslationPageModel(Site(options), WebForms.Antiforgery(context, antiforgery), report.Title, report.LocalSlug!,
+            report.Id, language, Library.Search.FacetLabels.Label("language", language, System.Globalization.CultureInfo.CurrentUICulture), fields, exists, errors),
+            status);
+
+    private static bool IsLanguageTag(string? tag) =>
+        tag is { Length: > 0 and <= 35 } && tag.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && char.IsAsciiLetter(tag[0]);
 
     private static async Task<IResult> WriteAsync(IFormCollection form, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery,
         IDraftStore drafts, ActorStore actors, ReportService service, ReportStore reports, IOptions<NodeOptions> options)
@@ -78,7 +122,7 @@ public static class EditorEndpoints
         var preview = fields.ToDraft();
         return WebForms.Page<EditorPage>(new EditorPageModel(Site(options), WebForms.Antiforgery(context, antiforgery), draftId, fields, Errors(service.Validate(preview)), "Draft saved.",
             new EditorPreview(string.IsNullOrWhiteSpace(preview.Title) ? "Untitled" : preview.Title, preview.Language,
-                ReportRendering.AbstractHtml(preview.ResearchContext, preview.Aims, preview.Methods, preview.Findings),
+                ReportRendering.AbstractHtml(preview.Language, preview.ResearchContext, preview.Aims, preview.Methods, preview.Findings),
                 ReportRendering.MarkdownToHtml(preview.Body))));
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Camtree.Node.Configuration;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,15 @@ public static class ErrorResponses
     /// <summary>A refusal that says why, as a page or as JSON, chosen when it is written.</summary>
     public static IResult Error(int status, string reason) => new NegotiatedError(status, reason);
 
+    /// <summary>
+    /// A refusal whose reason is a format with arguments (<c>"{0} is not allowed here"</c>): formatted in English for
+    /// JSON, and in the reader's language on the page (the format is its resource key).
+    /// </summary>
+    public static IResult Error(int status, string format, params object[] arguments) => Localisable(status, format, arguments);
+
+    private static NegotiatedError Localisable(int status, string format, params object[] arguments) =>
+        new(status, string.Format(CultureInfo.InvariantCulture, format, arguments), format, arguments);
+
     /// <summary>Bodiless errors (no such route, wrong method) and unhandled exceptions get the same treatment.</summary>
     public static IApplicationBuilder UseNegotiatedErrors(this IApplicationBuilder app)
     {
@@ -36,19 +46,20 @@ public static class ErrorResponses
         app.UseStatusCodePages(context =>
         {
             var status = context.HttpContext.Response.StatusCode;
-            var reason = status switch
+            var error = status switch
             {
-                404 => "there is nothing at this address",
-                405 => $"{context.HttpContext.Request.Method} is not allowed here",
-                415 => "this content type is not accepted here",
-                _ => $"the request failed ({status})",
+                404 => new NegotiatedError(status, "there is nothing at this address"),
+                405 => Localisable(status, "{0} is not allowed here", context.HttpContext.Request.Method),
+                415 => new NegotiatedError(status, "this content type is not accepted here"),
+                _ => Localisable(status, "the request failed ({0})", status),
             };
-            return new NegotiatedError(status, reason).ExecuteAsync(context.HttpContext);
+            return error.ExecuteAsync(context.HttpContext);
         });
         return app;
     }
 
-    private sealed class NegotiatedError(int status, string reason) : IResult
+    /// <param name="pageReason">The page's reason as a format (its resource key) for <paramref name="arguments"/>; else the reason is the key.</param>
+    private sealed class NegotiatedError(int status, string reason, string? pageReason = null, object[]? arguments = null) : IResult
     {
         public Task ExecuteAsync(HttpContext context)
         {
@@ -57,7 +68,7 @@ public static class ErrorResponses
             var title = status switch { 404 => "Not found", 410 => "Gone", 429 => "Too many requests", >= 500 => "Something went wrong", _ => "The request could not be done" };
             return new Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult<Components.ErrorPage>(new
             {
-                Site = new ViewModels.SiteModel(nodeName), Heading = title, Reason = reason,
+                Site = new ViewModels.SiteModel(nodeName), Heading = title, Reason = pageReason ?? reason, ReasonArguments = arguments,
             }) { StatusCode = status, ContentType = "text/html; charset=utf-8" }.ExecuteAsync(context);
         }
     }

@@ -5,6 +5,7 @@ using Camtree.Node.Web.Components;
 using Camtree.Node.Web.ViewModels;
 using Camtree.Protocol.Vocabulary;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace Camtree.Node.Web;
@@ -12,9 +13,10 @@ namespace Camtree.Node.Web;
 /// <summary>
 /// The pages for people, as Razor components rendered on the server from view models: the library, a report, a theme,
 /// a practitioner's profile. Lists come a page at a time (<see cref="PageSize"/> cards, each with a bounded excerpt);
-/// every link to somewhere else is an http(s) URL checked here, whatever a peer sent.
+/// every link to somewhere else is an http(s) URL checked here, whatever a peer sent. The texts made here are in the
+/// reader's language (<paramref name="text"/>, with the culture of the request).
 /// </summary>
-public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
+public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris, IStringLocalizer<Localization.Text> text)
 {
     /// <summary>Cards on one page of a list.</summary>
     public const int PageSize = 20;
@@ -23,15 +25,16 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
 
     /// <param name="reports">Up to <see cref="PageSize"/> + 1 reports: one more than shown tells there is a next page.</param>
     public IResult Library(IReadOnlyList<ReportRow> reports, int localCount, bool isFirstPage) =>
-        List("Library", options.Value.NodeName, $"{localCount} reports written here, and those of the nodes this library federates with.", reports, "/", isFirstPage);
+        List(text["Library"], options.Value.NodeName, text["{0} reports written here, and those of the nodes this library federates with.", localCount], reports, "/",
+            isFirstPage);
 
     /// <summary>A signed-in practitioner's home: the reports of those they follow.</summary>
     public IResult Home(LocalActor actor, IReadOnlyList<ReportRow> reports, bool isFirstPage) =>
-        List("Home", "Home", $"Reports by the people and libraries {actor.DisplayName} follows, newest first.", reports, "/home", isFirstPage,
-            reports.Count == 0 && isFirstPage ? ["Follow practitioners and libraries (Find people) to see their reports here."] : null);
+        List(text["Home"], text["Home"], text["Reports by the people and libraries {0} follows, newest first.", actor.DisplayName], reports, "/home", isFirstPage,
+            reports.Count == 0 && isFirstPage ? [text["Follow practitioners and libraries (Find people) to see their reports here."].Value] : null);
 
     public IResult Theme(string theme, IReadOnlyList<ReportRow> reports, bool isFirstPage) =>
-        List("#" + theme, "#" + theme, "Reports on this theme in this library.", reports, ReportLinks.Theme(theme), isFirstPage);
+        List("#" + theme, "#" + theme, text["Reports on this theme in this library."], reports, ReportLinks.Theme(theme), isFirstPage);
 
     /// <summary>A practitioner's page, with what the viewer can do: follow them, or (their own) edit it.</summary>
     public IResult Profile(LocalActor actor, IReadOnlyList<ReportRow> reports, bool isFirstPage, ProfileFollowState followState, AntiforgeryField? antiforgery)
@@ -54,15 +57,24 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
             isFirstPage ? "No reports yet." : "No older reports.", notices);
 
     /// <summary>A report's page, with its comments and how often it was liked and shared.</summary>
-    public async Task<IResult> ReportAsync(ReportRow report, InteractionStore interactions, ReportActions? actions = null, string? notice = null)
+    /// <param name="language">The version asked for (<c>?lang=</c>); else the one in the reader's interface language, else the report's own.</param>
+    public async Task<IResult> ReportAsync(ReportRow report, InteractionStore interactions, ReportActions? actions = null, string? notice = null,
+        string? language = null)
     {
         if (report.DeletedAt is not null) return Gone(report);
+        var own = new ReportTranslation { Language = report.Language, Title = report.Title, SummaryHtml = report.SummaryHtml, ContentHtml = report.ContentHtml };
+        var versions = report.TranslationList.Prepend(own).ToList();
+        var shown = ChooseVersion(versions, language, System.Globalization.CultureInfo.CurrentUICulture.Name);
         var comments = await interactions.CommentsOnAsync(report.Iri);
         var model = new ReportPageModel
         {
             Site = Site,
-            Title = report.Title,
-            Language = report.Language,
+            Title = shown.Title,
+            Language = shown.Language,
+            OwnLanguage = report.Language,
+            Versions = versions.Count == 1 ? [] : [.. versions.Select(v => new ReportVersionLink(v.Language,
+                Camtree.Node.Library.Search.FacetLabels.NativeLanguageName(v.Language),
+                $"/library/{report.Id}?lang={Uri.EscapeDataString(v.Language)}", ReferenceEquals(v, shown)))],
             AuthorName = report.AuthorName,
             AuthorHref = uris.ParseActor(report.AuthorIri) is { } username ? uris.Profile(username) : ReportLinks.Safe(report.AuthorIri),
             Published = report.PublishedAt,
@@ -84,8 +96,8 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
                 ("Country", report.Country), ("Setting", report.Setting),
             }.Where(m => !string.IsNullOrWhiteSpace(m.Item2)).Select(m => (m.Item1, m.Item2!)).ToList(),
             License = KnownLicenses.NameOf(report.License) is { } name ? (name, report.License) : (report.License, ReportLinks.Safe(report.License)),
-            SummaryHtml = report.SummaryHtml,
-            ContentHtml = report.ContentHtml,
+            SummaryHtml = shown.SummaryHtml,
+            ContentHtml = shown.ContentHtml,
             Themes = report.ThemeList,
             Likes = (await interactions.ActorsAsync(InteractionKinds.Like, report.Iri)).Count,
             Shares = (await interactions.ActorsAsync(InteractionKinds.Share, report.Iri)).Count,
@@ -98,9 +110,26 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris)
         return Render<ReportPage>(model);
     }
 
+    /// <summary>
+    /// The version a reader sees: the one asked for, else the one in the interface's language (exactly, then by base
+    /// language: a reader in pt-BR gets a <c>pt</c> version), else the report's own.
+    /// </summary>
+    internal static ReportTranslation ChooseVersion(IReadOnlyList<ReportTranslation> versions, string? asked, string interfaceLanguage)
+    {
+        static string Base(string tag) => tag.Split('-')[0];
+        if (!string.IsNullOrEmpty(asked) && versions.FirstOrDefault(v => string.Equals(v.Language, asked, StringComparison.OrdinalIgnoreCase)) is { } chosen)
+            return chosen;
+        return versions.FirstOrDefault(v => string.Equals(v.Language, interfaceLanguage, StringComparison.OrdinalIgnoreCase))
+            ?? versions.FirstOrDefault(v => string.Equals(Base(v.Language), Base(interfaceLanguage), StringComparison.OrdinalIgnoreCase))
+            ?? versions[0];
+    }
+
     /// <summary>What a deleted report's address shows: that it was deleted (410 Gone).</summary>
     public IResult Gone(ReportRow report) =>
-        new RazorComponentResult<ErrorPage>(new { Site, Heading = "This report was deleted", Reason = $"Its author withdrew it on {report.DeletedAt:d MMMM yyyy}" })
+        new RazorComponentResult<ErrorPage>(new
+        {
+            Site, Heading = "This report was deleted", Reason = "Its author withdrew it on {0}", ReasonArguments = new object[] { $"{report.DeletedAt:d MMMM yyyy}" },
+        })
         {
             StatusCode = StatusCodes.Status410Gone, ContentType = "text/html; charset=utf-8",
         };

@@ -64,8 +64,6 @@ public static class CamtreeContext
         ["knowsLanguage"] = new JsonObject { ["@id"] = "schema:knowsLanguage", ["@container"] = "@set" },
         ["sameAs"] = new JsonObject { ["@id"] = "schema:sameAs", ["@type"] = "@id" },
         ["country"] = "camtree:country",
-        // Attachments carry their SHA-256 so a copy can be checked against the file (camtree:digestSha256, hex).
-        ["attachmentDigest"] = "camtree:attachmentDigest",
     };
 
     /// <summary>The <c>@context</c> value of every document the node emits.</summary>

@@ -22,6 +22,8 @@ public sealed record ReportLimits
     public int LicenseChars { get; init; } = 500;
     /// <summary>A comment (a reply Note): Markdown when written here, HTML when received.</summary>
     public int CommentChars { get; init; } = 20_000;
+    /// <summary>Versions of a report in other languages (its nameMap/summaryMap/contentMap entries beyond its own language).</summary>
+    public int Translations { get; init; } = 8;
     /// <summary>A display name of a remote author.</summary>
     public int NameChars { get; init; } = 200;
 

@@ -17,6 +17,8 @@ public sealed record ResearchReport
     public required string Content { get; init; }
     /// <summary><c>name</c> keyed by language (AS2 §4.7 natural language values).</summary>
     public IReadOnlyDictionary<string, string>? NameMap { get; init; }
+    /// <summary><c>summary</c> keyed by language: the structured abstract of each version.</summary>
+    public IReadOnlyDictionary<string, string>? SummaryMap { get; init; }
     public IReadOnlyDictionary<string, string>? ContentMap { get; init; }
     public required string Url { get; init; }
     public required DateTimeOffset Published { get; init; }
@@ -44,6 +46,12 @@ public sealed record ResearchReport
     public string? Likes { get; init; }
     public string? Shares { get; init; }
 }
+
+/// <summary>
+/// A report in another language than its own (<c>inLanguage</c>): its title, abstract and body, as they travel in the
+/// Article's <c>nameMap</c>, <c>summaryMap</c> and <c>contentMap</c> under one language tag (AS2 §4.7).
+/// </summary>
+public sealed record ReportVersion(string Language, string Name, string Summary, string Content);
 
 /// <summary>A short text: a comment on a report, or a reply (AS2 Vocabulary §3.3 Note).</summary>
 public sealed record Note

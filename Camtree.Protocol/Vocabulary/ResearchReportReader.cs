@@ -53,6 +53,38 @@ public static class ResearchReportReader
         };
     }
 
+    /// <summary>
+    /// The versions of a report in other languages: the languages of its <c>nameMap</c> other than
+    /// <paramref name="ownLanguage"/>, each with its <c>summaryMap</c> and <c>contentMap</c> entries (empty when missing),
+    /// cut to the limits. Tags that are not BCP 47-shaped are skipped, and at most <see cref="ReportLimits.Translations"/> are read.
+    /// HTML is returned as received (the node sanitises before it stores).
+    /// </summary>
+    public static IReadOnlyList<ReportVersion> Versions(IncomingObject article, string ownLanguage, ReportLimits limits)
+    {
+        if (Map(article.Raw, "nameMap") is not { } names) return [];
+        var summaries = Map(article.Raw, "summaryMap");
+        var contents = Map(article.Raw, "contentMap");
+        var versions = new List<ReportVersion>();
+        foreach (var entry in names.EnumerateObject())
+        {
+            if (versions.Count == limits.Translations) break;
+            if (entry.Value.ValueKind != System.Text.Json.JsonValueKind.String || string.IsNullOrWhiteSpace(entry.Value.GetString())) continue;
+            var language = entry.Name;
+            if (Language(language) == "und" || string.Equals(language, ownLanguage, StringComparison.OrdinalIgnoreCase)
+                || versions.Any(v => string.Equals(v.Language, language, StringComparison.OrdinalIgnoreCase))) continue;
+            versions.Add(new ReportVersion(language, ReportLimits.Cut(entry.Value.GetString()!.Trim(), limits.TitleChars)!,
+                ReportLimits.Cut(Entry(summaries, language), limits.SummaryChars) ?? "", ReportLimits.Cut(Entry(contents, language), limits.BodyChars) ?? ""));
+        }
+        return versions;
+    }
+
+    private static System.Text.Json.JsonElement? Map(System.Text.Json.JsonElement element, string property) =>
+        element.ValueKind == System.Text.Json.JsonValueKind.Object && element.TryGetProperty(property, out var map)
+            && map.ValueKind == System.Text.Json.JsonValueKind.Object ? map : null;
+
+    private static string? Entry(System.Text.Json.JsonElement? map, string language) =>
+        map is { } m && m.TryGetProperty(language, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
+
     /// <summary>The theme names of a report read by <see cref="FromArticle"/>, without the <c>#</c>.</summary>
     public static IEnumerable<string> Themes(ResearchReport report) => report.Tag.Select(t => t.Name.TrimStart('#'));
 

@@ -54,3 +54,36 @@ public sealed class ResearchReportReaderTests
         Assert.Equal(20, report.Tag.Count);
     }
 }
+
+public sealed class ReportVersionReaderTests
+{
+    private static Camtree.Protocol.JsonLd.IncomingObject Article(string maps) =>
+        Camtree.Protocol.JsonLd.IncomingObject.Parse(System.Text.Encoding.UTF8.GetBytes(
+            $$"""{"id":"https://a.example/r/1","type":"Article","attributedTo":"https://a.example/u/ana","name":"Exit tickets",{{maps}}}"""));
+
+    [Fact]
+    public void Versions_are_the_name_maps_other_languages_with_their_summary_and_content()
+    {
+        var versions = Camtree.Protocol.Vocabulary.ResearchReportReader.Versions(Article("""
+            "nameMap":{"en":"Exit tickets","es":"Boletos de salida","pt-BR":"Bilhetes de saída","not a tag":"x","fil":"","de":5},
+            "summaryMap":{"es":"<p>Resumen</p>"},"contentMap":{"es":"<p>Texto</p>","pt-BR":"<p>Texto pt</p>"}
+            """), "en", new Camtree.Protocol.Vocabulary.ReportLimits());
+        Assert.Equal(["es", "pt-BR"], versions.Select(v => v.Language));
+        Assert.Equal(new Camtree.Protocol.Vocabulary.ReportVersion("es", "Boletos de salida", "<p>Resumen</p>", "<p>Texto</p>"), versions[0]);
+        Assert.Equal("", versions[1].Summary);
+    }
+
+    [Fact]
+    public void At_most_the_limit_is_read_and_each_is_cut()
+    {
+        var names = string.Join(',', Enumerable.Range(0, 20).Select(i => $"\"l{i:00}\":\"{new string('t', 400)}\""));
+        var versions = Camtree.Protocol.Vocabulary.ResearchReportReader.Versions(Article($"\"nameMap\":{{{names}}}"), "en",
+            new Camtree.Protocol.Vocabulary.ReportLimits { Translations = 3, TitleChars = 50 });
+        Assert.Equal(3, versions.Count);
+        Assert.All(versions, v => Assert.Equal(50, v.Name.Length));
+    }
+
+    [Fact]
+    public void No_name_map_is_no_versions() =>
+        Assert.Empty(Camtree.Protocol.Vocabulary.ResearchReportReader.Versions(Article("\"content\":\"x\""), "en", new Camtree.Protocol.Vocabulary.ReportLimits()));
+}

@@ -48,6 +48,10 @@ internal static class RemoteReports
             ProofCheckedAt = proofVerified || proofFailure is not null ? now : null,
             ProofFailure = proofFailure,
             Flagged = proofFailure is not null,
+            Translations = ReportTranslation.ToColumn([.. ResearchReportReader.Versions(article, report.InLanguage, limits).Select(v => new ReportTranslation
+            {
+                Language = v.Language, Title = v.Name, SummaryHtml = ContentSanitizer.Sanitize(v.Summary), ContentHtml = ContentSanitizer.Sanitize(v.Content),
+            })]),
         };
     }
 }

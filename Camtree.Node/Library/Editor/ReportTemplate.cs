@@ -38,6 +38,20 @@ public static class ReportTemplate
         ["findings"] = "What you found, in two or three sentences: this is what readers see first in lists and on Mastodon.",
     };
 
+    /// <summary>The labels of the structured abstract's parts (context, aims, methods, findings), in the languages the template speaks.</summary>
+    private static readonly IReadOnlyDictionary<string, string[]> AbstractLabels = new Dictionary<string, string[]>
+    {
+        ["en"] = ["Context", "Aims", "Methods", "Findings"],
+        ["es"] = ["Contexto", "Objetivos", "Métodos", "Hallazgos"],
+        ["pt-BR"] = ["Contexto", "Objetivos", "Métodos", "Resultados"],
+        ["pt"] = ["Contexto", "Objetivos", "Métodos", "Resultados"],
+        ["fil"] = ["Konteksto", "Mga layunin", "Mga pamamaraan", "Mga natuklasan"],
+    };
+
+    /// <summary>The abstract's labels in a report's language (its base language, else English).</summary>
+    public static string[] AbstractLabelsIn(string language) =>
+        AbstractLabels.GetValueOrDefault(language) ?? AbstractLabels.GetValueOrDefault(language.Split('-')[0]) ?? AbstractLabels["en"];
+
     /// <summary>The report's body: each section that has text, under its heading in the report's language (English otherwise).</summary>
     public static string Body(string language, IReadOnlyDictionary<string, string?> sections)
     {

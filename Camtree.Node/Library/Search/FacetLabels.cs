@@ -27,6 +27,13 @@ public static class FacetLabels
         catch (ArgumentException) { return code; }
     }
 
+    /// <summary>A language by its own name (Español, Português (Brasil)): how a reader recognises a link to their language.</summary>
+    public static string NativeLanguageName(string tag)
+    {
+        try { return CultureInfo.GetCultureInfo(tag, predefinedOnly: true).NativeName; }
+        catch (CultureNotFoundException) { return tag; }
+    }
+
     private static string LanguageName(string tag, CultureInfo? culture)
     {
         if (tag == "und") return "Unknown language";

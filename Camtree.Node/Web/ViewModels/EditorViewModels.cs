@@ -54,3 +54,40 @@ public static class EditorChoices
         "art", "music", "physical education", "computing", "religious education", "citizenship", "special educational needs", "early literacy",
     ];
 }
+
+/// <summary>
+/// The page for a version of a published report in another language: the report it belongs to, the language, what is
+/// typed (the abstract's parts and the template's sections, under headings in that language) and what is wrong with it.
+/// </summary>
+public sealed record TranslationPageModel(SiteModel Site, AntiforgeryField Antiforgery, string ReportTitle, string ReportSlug, long ReportId,
+    string Language, string LanguageName, TranslationFields Fields, bool Exists, IReadOnlyList<FieldError> Errors)
+{
+    public bool HasError(string field) => Errors.Any(e => e.Field == field);
+}
+
+/// <summary>A version's fields as typed (and as a stored version is split back into them).</summary>
+public sealed record TranslationFields(string Title, string ResearchContext, string Aims, string Methods, string Findings,
+    IReadOnlyDictionary<string, string?> Sections, string OtherBody)
+{
+    public static TranslationFields FromForm(IFormCollection form)
+    {
+        string Text(string name, int max = 100_000) => form[name].ToString() is { Length: > 0 } value ? value[..Math.Min(value.Length, max)] : "";
+        return new(Text("title", 1_000), Text("researchContext"), Text("aims"), Text("methods"), Text("findings"),
+            ReportTemplate.Sections.ToDictionary(s => s.Field, s => (string?)Text(s.Field)), Text("otherBody"));
+    }
+
+    public static TranslationFields From(Storage.ReportTranslation? translation)
+    {
+        if (translation is null) return new("", "", "", "", "", ReportTemplate.Sections.ToDictionary(s => s.Field, _ => (string?)""), "");
+        var (sections, other) = ReportTemplate.Split(translation.Language, translation.BodyMarkdown ?? "");
+        return new(translation.Title, translation.ResearchContext ?? "", translation.Aims ?? "", translation.Methods ?? "", translation.Findings ?? "",
+            sections, other);
+    }
+
+    public Library.TranslationDraft ToDraft(string language) => new()
+    {
+        Language = language, Title = Title.Trim(), ResearchContext = ResearchContext.Trim(), Aims = Aims.Trim(), Methods = Methods.Trim(),
+        Findings = Findings.Trim(),
+        Body = string.Join("\n\n", new[] { OtherBody.Trim().ReplaceLineEndings("\n"), ReportTemplate.Body(language, Sections) }.Where(b => b.Length > 0)),
+    };
+}

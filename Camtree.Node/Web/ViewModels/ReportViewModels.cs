@@ -29,7 +29,12 @@ public sealed record ReportPageModel
 {
     public required SiteModel Site { get; init; }
     public required string Title { get; init; }
+    /// <summary>The language of the version shown.</summary>
     public required string Language { get; init; }
+    /// <summary>The language the report was written in.</summary>
+    public string OwnLanguage { get; init; } = "";
+    /// <summary>Its versions (its own first) when it has some in other languages; empty when it has none.</summary>
+    public IReadOnlyList<ReportVersionLink> Versions { get; init; } = [];
     public required string AuthorName { get; init; }
     /// <summary>The author's page: their profile here, or their IRI when it is http(s); else no link.</summary>
     public string? AuthorHref { get; init; }
@@ -61,6 +66,9 @@ public sealed record ReportPageModel
     /// <summary>What was just done ("Comment sent."), said once after the redirect.</summary>
     public string? Notice { get; init; }
 }
+
+/// <summary>A link to a report's version in a language (its name in that language's own words).</summary>
+public sealed record ReportVersionLink(string Language, string Name, string Href, bool Current);
 
 /// <summary>The report page's forms for a signed-in practitioner.</summary>
 public sealed record ReportActions(AntiforgeryField Antiforgery, bool Liked, bool Shared, string? OwnSlug = null);

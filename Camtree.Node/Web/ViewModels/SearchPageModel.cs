@@ -41,7 +41,7 @@ public sealed record SearchPageModel
         return parts.Count == 0 ? path : $"{path}?{string.Join('&', parts)}";
     }
 
-    /// <summary>The facets in the order the page lists them, with their headings.</summary>
+    /// <summary>The facets in the order the page lists them, with their headings (in English: the resource keys the page translates).</summary>
     public static readonly (string Name, string Heading)[] FacetHeadings =
     [
         ("methodology", "Methodology"), ("educationalLevel", "Phase"), ("subjectArea", "Subject"), ("country", "Country"),
