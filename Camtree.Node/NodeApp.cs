@@ -70,6 +70,7 @@ public static class NodeApp
         app.MapSearchPages();
         app.MapAccounts();
         app.MapEditor();
+        app.MapAttachments();
         app.MapConnect();
         app.MapOperator();
         return app;

@@ -164,6 +164,7 @@ public static class ServiceRegistration
         services.AddScoped<Accounts.AccountService>();
         services.AddSingleton<Accounts.InvitationStore>();
         services.AddSingleton<IDraftStore, DraftStore>();
+        services.AddSingleton<IAttachmentStore, AttachmentStore>();
         services.AddSingleton<INotificationStore, NotificationStore>();
         return services;
     }

@@ -12,6 +12,9 @@ public sealed class LimitsOptions
     /// <summary>The largest body an inbox POST or a fetched document may have, in bytes.</summary>
     public int DocumentBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>The largest file a practitioner may attach to a report (an image or a PDF), in bytes.</summary>
+    public int AttachmentBytes { get; set; } = 10 * 1024 * 1024;
+
     /// <summary>How long fetching one remote document (actor, key, object, WebFinger) may take.</summary>
     public double FetchTimeoutSeconds { get; set; } = 10;
 

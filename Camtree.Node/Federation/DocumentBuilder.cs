@@ -78,6 +78,7 @@ public sealed class DocumentBuilder(LocalUris uris)
         To = [ActivityStreams.PublicIri],
         Cc = [uris.Followers(author.Username)],
         Tag = report.ThemeList.Select(theme => new Hashtag(uris.Theme(theme), "#" + theme)).ToList(),
+        Attachment = report.AttachmentList is { Count: > 0 } attachments ? attachments : null,
         InLanguage = report.Language,
         Methodology = report.Methodology,
         EducationalLevel = report.EducationalLevel,

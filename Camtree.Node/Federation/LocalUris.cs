@@ -44,6 +44,8 @@ public sealed class LocalUris
     public string Note(string id) => $"{_base}/notes/{id}";
     /// <summary>A collection of an object: <c>{object IRI}/{name}</c> (replies, likes, shares).</summary>
     public string Collection(string objectIri, string name) => $"{objectIri}/{name}";
+    /// <summary>A file a local report carries.</summary>
+    public string Attachment(string publicId, string fileName) => $"{_base}/attachments/{publicId}/{Uri.EscapeDataString(fileName)}";
     public string Theme(string name) => $"{_base}/themes/{Uri.EscapeDataString(name)}";
     public AccountHandle Handle(string username) => new(username, Authority);
 

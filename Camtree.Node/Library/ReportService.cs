@@ -10,7 +10,7 @@ namespace Camtree.Node.Library;
 /// or <c>Delete</c> of the <c>Article</c>, each stored with its deliveries in one transaction.
 /// </summary>
 public sealed class ReportService(
-    ReportStore reports, FollowStore follows, ActorStore actors, DeliveryStore deliveries, InteractionStore interactions,
+    ReportStore reports, IAttachmentStore attachments, FollowStore follows, ActorStore actors, DeliveryStore deliveries, InteractionStore interactions,
     Outbox outbox, ObjectProofs proofs, DocumentBuilder documents, LocalUris uris,
     Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options, TimeProvider time)
 {
@@ -107,6 +107,67 @@ public sealed class ReportService(
         if (kept.Count == existing.TranslationList.Count) return false;
         await SendUpdateAsync(author, existing with { Translations = ReportTranslation.ToColumn(kept) });
         return true;
+    }
+
+    /// <summary>
+    /// Attaches a file to a local report and sends <c>Update(Article)</c> with it among the Article's <c>attachment</c>s.
+    /// The file's kind is told by its content (PNG, JPEG, GIF, WebP or PDF), never by its name; an image needs a
+    /// description (its text alternative). Throws <see cref="ArgumentException"/> (field: message) for a file refused.
+    /// </summary>
+    public async Task<AttachmentRow> AttachAsync(LocalActor author, ReportRow existing, string? fileName, string? description, ReadOnlyMemory<byte> content)
+    {
+        EnsureOwnLiveReport(author, existing);
+        var limits = options.Value.Limits;
+        var mediaType = AttachmentTypes.Detect(content.Span[..Math.Min(content.Length, AttachmentTypes.SniffBytes)]);
+        var words = (description ?? "").Trim();
+        var present = await attachments.ForReportAsync(existing.Id);
+        if (content.Length == 0) throw new ArgumentException("file: choose a file to attach");
+        if (content.Length > limits.AttachmentBytes) throw new ArgumentException($"file: a file is at most {limits.AttachmentBytes / (1024 * 1024)} MB");
+        if (mediaType is null) throw new ArgumentException("file: a report carries images (PNG, JPEG, GIF, WebP) and PDFs; this file is none of them");
+        if (present.Count >= limits.Report.Attachments) throw new ArgumentException($"file: a report carries at most {limits.Report.Attachments} files");
+        if (AttachmentTypes.IsImage(mediaType) && words.Length == 0)
+            throw new ArgumentException("description: say what the image shows, for readers who cannot see it");
+        if (words.Length > limits.Report.AttachmentNameChars)
+            throw new ArgumentException($"description: a description is at most {limits.Report.AttachmentNameChars} characters");
+        var name = SafeFileName(fileName, mediaType);
+        var added = await attachments.AddAsync(new AttachmentRow
+        {
+            OwnerActorId = author.Id, ReportId = existing.Id, FileName = name, MediaType = mediaType,
+            Description = words.Length > 0 ? words : name, CreatedAt = time.GetUtcNow(),
+        }, content);
+        try { await SendUpdateAsync(author, existing with { Attachments = AttachmentColumn.ToColumn(Documents(await attachments.ForReportAsync(existing.Id))) }); }
+        catch
+        {
+            // The report was not updated: the file does not stay half-attached.
+            await attachments.RemoveAsync(added.PublicId, existing.Id);
+            throw;
+        }
+        return added;
+    }
+
+    /// <summary>Removes a file from a local report and sends <c>Update(Article)</c> without it. False when the report has no such file.</summary>
+    public async Task<bool> DetachAsync(LocalActor author, ReportRow existing, string publicId)
+    {
+        EnsureOwnLiveReport(author, existing);
+        if (!await attachments.RemoveAsync(publicId, existing.Id)) return false;
+        await SendUpdateAsync(author, existing with { Attachments = AttachmentColumn.ToColumn(Documents(await attachments.ForReportAsync(existing.Id))) });
+        return true;
+    }
+
+    private List<AttachmentDocument> Documents(IReadOnlyList<AttachmentRow> rows) =>
+        [.. rows.Select(a => new AttachmentDocument(uris.Attachment(a.PublicId, a.FileName), a.MediaType, a.Description))];
+
+    /// <summary>
+    /// A file name fit for an address and a download: letters, digits, <c>-_.</c> (others become <c>-</c>), at most 100
+    /// characters, ending in the extension of what the file is (whatever it ended in before).
+    /// </summary>
+    internal static string SafeFileName(string? fileName, string mediaType)
+    {
+        var stem = Path.GetFileNameWithoutExtension(Path.GetFileName((fileName ?? "").Replace('\\', '/')));
+        var safe = new string([.. stem.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-')]).Trim('-', '.');
+        if (safe.Length == 0) safe = "file";
+        if (safe.Length > 100) safe = safe[..100];
+        return $"{safe}.{AttachmentTypes.Extensions[mediaType]}";
     }
 
     /// <summary>What is wrong with a version in another language of <paramref name="report"/> (field → messages); empty when it can be published.</summary>

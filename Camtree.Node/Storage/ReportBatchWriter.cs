@@ -92,7 +92,7 @@ internal sealed class ReportBatchWriter(SqliteConnection connection, SqliteTrans
         ("@ReceivedAt", r.ReceivedAt), ("@VerifiedKeyId", r.VerifiedKeyId), ("@SignedJson", r.SignedJson), ("@ContentText", ReportStore.ContentText(r)),
         ("@ReviewStatus", r.ReviewStatus), ("@CopiedFrom", r.CopiedFrom), ("@ProofVerified", r.ProofVerified), ("@OriginUpdated", r.OriginUpdated),
         ("@Flagged", r.Flagged), ("@ProofCheckedAt", r.ProofCheckedAt), ("@ProofFailure", r.ProofFailure),
-        ("@Translations", r.Translations),
+        ("@Translations", r.Translations), ("@Attachments", r.Attachments),
     ];
 
     public void Dispose()

@@ -67,7 +67,11 @@ public sealed record ReportRow
     /// <summary>Versions in other languages, as JSON (see <see cref="ReportTranslation"/>); null when there are none.</summary>
     public string? Translations { get; init; }
 
+    /// <summary>The files its Article carries (AS2 <c>attachment</c> Documents), as JSON; null when it has none.</summary>
+    public string? Attachments { get; init; }
+
     public bool IsLocal => LocalSlug is not null;
+    public IReadOnlyList<Protocol.Vocabulary.AttachmentDocument> AttachmentList => AttachmentColumn.FromColumn(Attachments);
     public IReadOnlyList<ReportTranslation> TranslationList => ReportTranslation.FromColumn(Translations);
     public IReadOnlyList<string> ThemeList => Themes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }
@@ -92,10 +96,10 @@ public sealed class ReportStore(Database database)
     internal const string InsertSql = """
         INSERT INTO reports (iri, local_slug, local_author_id, author_iri, author_name, title, summary_html, content_html, content_markdown,
             language, methodology, educational_level, subject_area, country, setting, research_context, aims, methods, findings,
-            license, themes, url, published_at, received_at, verified_key_id, signed_json, content_text, review_status, translations)
+            license, themes, url, published_at, received_at, verified_key_id, signed_json, content_text, review_status, translations, attachments)
         VALUES (@Iri, @LocalSlug, @LocalAuthorId, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @ContentMarkdown,
             @Language, @Methodology, @EducationalLevel, @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings,
-            @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @VerifiedKeyId, @SignedJson, @ContentText, @ReviewStatus, @Translations)
+            @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @VerifiedKeyId, @SignedJson, @ContentText, @ReviewStatus, @Translations, @Attachments)
         """;
 
     /// <summary>
@@ -105,10 +109,10 @@ public sealed class ReportStore(Database database)
     internal const string UpsertRemoteSql = """
         INSERT INTO reports (iri, author_iri, author_name, title, summary_html, content_html, language, methodology, educational_level,
             subject_area, country, setting, research_context, aims, methods, findings, license, themes, url, published_at, received_at, verified_key_id, copied_from, proof_verified,
-            origin_updated, flagged, content_text, review_status, proof_checked_at, proof_failure, translations)
+            origin_updated, flagged, content_text, review_status, proof_checked_at, proof_failure, translations, attachments)
         VALUES (@Iri, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @Language, @Methodology, @EducationalLevel,
             @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings, @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @VerifiedKeyId, @CopiedFrom, @ProofVerified,
-            @OriginUpdated, @Flagged, @ContentText, @ReviewStatus, @ProofCheckedAt, @ProofFailure, @Translations)
+            @OriginUpdated, @Flagged, @ContentText, @ReviewStatus, @ProofCheckedAt, @ProofFailure, @Translations, @Attachments)
         ON CONFLICT (iri) DO UPDATE SET author_name = excluded.author_name, title = excluded.title, summary_html = excluded.summary_html,
             content_html = excluded.content_html, language = excluded.language, methodology = excluded.methodology,
             educational_level = excluded.educational_level, subject_area = excluded.subject_area, country = excluded.country,
@@ -119,7 +123,7 @@ public sealed class ReportStore(Database database)
             copied_from = excluded.copied_from, proof_verified = excluded.proof_verified,
             origin_updated = excluded.origin_updated, flagged = excluded.flagged, content_text = excluded.content_text,
             review_status = excluded.review_status, proof_checked_at = excluded.proof_checked_at, proof_failure = excluded.proof_failure,
-            translations = excluded.translations
+            translations = excluded.translations, attachments = excluded.attachments
         WHERE reports.local_slug IS NULL AND reports.author_iri = excluded.author_iri AND reports.deleted_at IS NULL
         """;
 
@@ -210,9 +214,9 @@ public sealed class ReportStore(Database database)
         await using var connection = await database.OpenAsync();
         var stored = await connection.ExecuteAsync("""
             INSERT INTO reports (iri, author_iri, author_name, title, summary_html, content_html, language, methodology, educational_level,
-                subject_area, country, setting, research_context, aims, methods, findings, license, themes, url, published_at, received_at, copied_from, content_text, translations)
+                subject_area, country, setting, research_context, aims, methods, findings, license, themes, url, published_at, received_at, copied_from, content_text, translations, attachments)
             VALUES (@Iri, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @Language, @Methodology, @EducationalLevel,
-                @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings, @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @CopiedFrom, @ContentText, @Translations)
+                @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings, @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @CopiedFrom, @ContentText, @Translations, @Attachments)
             ON CONFLICT (iri) DO NOTHING
             """, Parameters(report)) > 0;
         if (stored) await SetThemesAsync(connection, null, report.Iri, report.ThemeList);
@@ -414,7 +418,7 @@ public sealed class ReportStore(Database database)
                 language = @Language, methodology = @Methodology, educational_level = @EducationalLevel, subject_area = @SubjectArea,
                 country = @Country, setting = @Setting, research_context = @ResearchContext, aims = @Aims, methods = @Methods,
                 findings = @Findings, license = @License, themes = @Themes, updated_at = @UpdatedAt, signed_json = @SignedJson,
-                content_text = @ContentText, translations = @Translations
+                content_text = @ContentText, translations = @Translations, attachments = @Attachments
             WHERE id = @Id AND local_slug IS NOT NULL AND deleted_at IS NULL
             """, Parameters(report), transaction);
         await SetThemesAsync(connection, transaction, report.Id, report.ThemeList);

@@ -34,3 +34,19 @@ public sealed record ReportTranslation
         catch (JsonException) { return []; }
     }
 }
+
+/// <summary>A report's attachments as their column holds them: the Documents its Article lists, as JSON.</summary>
+public static class AttachmentColumn
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static string? ToColumn(IReadOnlyList<Protocol.Vocabulary.AttachmentDocument> attachments) =>
+        attachments.Count == 0 ? null : JsonSerializer.Serialize(attachments, Json);
+
+    public static IReadOnlyList<Protocol.Vocabulary.AttachmentDocument> FromColumn(string? column)
+    {
+        if (string.IsNullOrEmpty(column)) return [];
+        try { return JsonSerializer.Deserialize<List<Protocol.Vocabulary.AttachmentDocument>>(column, Json) ?? []; }
+        catch (JsonException) { return []; }
+    }
+}

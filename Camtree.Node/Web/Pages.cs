@@ -99,6 +99,10 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris, IString
             SummaryHtml = shown.SummaryHtml,
             ContentHtml = shown.ContentHtml,
             Themes = report.ThemeList,
+            // This node's files are served from here (relative, under its own CSP); another's only ever linked to.
+            Attachments = [.. report.AttachmentList.Select(a => a.Url.StartsWith(uris.Base + "/attachments/", StringComparison.Ordinal)
+                ? new AttachmentView(a.Url[uris.Base.Length..], a.Name, a.MediaType, IsLocal: true)
+                : new AttachmentView(ReportLinks.Safe(a.Url) ?? "", a.Name, a.MediaType, IsLocal: false)).Where(a => a.Href.Length > 0)],
             Likes = (await interactions.ActorsAsync(InteractionKinds.Like, report.Iri)).Count,
             Shares = (await interactions.ActorsAsync(InteractionKinds.Share, report.Iri)).Count,
             Comments = comments.Select(c => new CommentModel(c.AuthorName, c.PublishedAt, c.ContentHtml)).ToList(),

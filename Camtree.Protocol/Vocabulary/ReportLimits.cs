@@ -24,6 +24,10 @@ public sealed record ReportLimits
     public int CommentChars { get; init; } = 20_000;
     /// <summary>Versions of a report in other languages (its nameMap/summaryMap/contentMap entries beyond its own language).</summary>
     public int Translations { get; init; } = 8;
+    /// <summary>Files a report carries (AS2 <c>attachment</c>).</summary>
+    public int Attachments { get; init; } = 10;
+    /// <summary>What an attachment is, in words (its <c>name</c>: an image's text alternative).</summary>
+    public int AttachmentNameChars { get; init; } = 500;
     /// <summary>A display name of a remote author.</summary>
     public int NameChars { get; init; } = 200;
 

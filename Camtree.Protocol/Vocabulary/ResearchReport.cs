@@ -26,6 +26,8 @@ public sealed record ResearchReport
     public IReadOnlyList<string> To { get; init; } = [ActivityStreams.PublicIri];
     public IReadOnlyList<string> Cc { get; init; } = [];
     public IReadOnlyList<Hashtag> Tag { get; init; } = [];
+    /// <summary>Files that travel with the report (AS2 <c>attachment</c>, as <c>Document</c>s); null when it has none.</summary>
+    public IReadOnlyList<AttachmentDocument>? Attachment { get; init; }
 
     // Research metadata (Camtree vocabulary and schema.org).
     public required string InLanguage { get; init; }

@@ -130,7 +130,14 @@ public sealed class JsonLdExpansionTests
         var author = await node.AddPractitionerAsync("ines", "Inés Fuentes");
         var reader = await node.AddPractitionerAsync("tomas", "Tomás Rojas", manuallyApprovesFollowers: true);
         var reports = node.Get<ReportService>();
-        var report = await reports.PublishAsync(author.Actor, Draft);
+        // The author with a whole profile, and a report with a version in another language and a file: every optional term is emitted.
+        var profiled = await node.Get<ProfileService>().SetProfileAsync(author.Actor, new Camtree.Node.Storage.ProfileFields("Inés Fuentes",
+            "Profesora de matemáticas.", false, "Escuela Básica Valparaíso", "0000-0002-1825-0097", "CL", ["es", "en"]));
+        var report = await reports.PublishAsync(profiled, Draft);
+        report = await reports.SetTranslationAsync(profiled, report, new TranslationDraft
+            { Language = "en", Title = "Talk partners before every question", Findings = "Participation rose in both classes." });
+        await reports.AttachAsync(profiled, report, "exit-ticket.png", "An exit ticket, answered in pencil", AttachmentTests.Png);
+        report = (await node.Get<Camtree.Node.Storage.ReportStore>().FindAsync(report.Id))!;
         var interactions = node.Get<InteractionService>();
         Assert.True(await interactions.LikeAsync(reader.Actor, report.Iri, CancellationToken.None));
         Assert.True(await interactions.ShareAsync(reader.Actor, report.Iri, CancellationToken.None));
@@ -176,6 +183,17 @@ public sealed class JsonLdExpansionTests
 
         // The actor's extension terms: Mastodon's manuallyApprovesFollowers, and the key from security/v1.
         AssertTerms("Person actor", byKind["Person actor"], ActorTerms);
+        AssertTerms("Person actor", byKind["Person actor"], new Dictionary<string, string>
+        {
+            ["affiliation"] = Schema + "affiliation", ["sameAs"] = Schema + "sameAs", ["country"] = CamtreeNs + "country",
+            ["knowsLanguage"] = Schema + "knowsLanguage", ["attachment"] = As + "attachment", ["value"] = Schema + "value",
+        });
+        Assert.Contains(Schema + "PropertyValue", byKind["Person actor"].Types);
+        AssertTerms("report Article", byKind["report Article"], new Dictionary<string, string>
+        {
+            ["summaryMap"] = As + "summary", ["attachment"] = As + "attachment", ["mediaType"] = As + "mediaType",
+        });
+        Assert.Contains(As + "Document", byKind["report Article"].Types);
         AssertTerms("library Service actor", byKind["library Service actor"], ActorTerms);
         var approves = byKind["Person actor approving followers by hand"].Values(As + "manuallyApprovesFollowers");
         Assert.True(approves.Count == 1 && approves[0].GetProperty("@value").GetBoolean(), $"manuallyApprovesFollowers: {string.Join(", ", approves)}");

@@ -44,6 +44,19 @@ public sealed partial class Browser : IDisposable
         return await _http.PostAsync(action, new FormUrlEncodedContent(fields.Append(new("__RequestVerificationToken", token))));
     }
 
+    /// <summary>Opens the page with the form, then posts it as multipart/form-data with one file, as a browser uploads.</summary>
+    public async Task<HttpResponseMessage> UploadAsync(string formPage, string action, IDictionary<string, string> fields, string fileName, byte[] content,
+        string contentType = "application/octet-stream", string? token = null)
+    {
+        token ??= AntiforgeryToken(await PageAsync(formPage));
+        using var form = new MultipartFormDataContent();
+        foreach (var (name, value) in fields.Append(new("__RequestVerificationToken", token))) form.Add(new StringContent(value), name);
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        form.Add(file, "file", fileName);
+        return await _http.PostAsync(action, form);
+    }
+
     /// <summary>Posts exactly these fields (a test that wants no token, or a wrong one).</summary>
     public Task<HttpResponseMessage> PostAsync(string action, IDictionary<string, string> fields) =>
         _http.PostAsync(action, new FormUrlEncodedContent(fields));

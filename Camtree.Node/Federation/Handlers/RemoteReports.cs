@@ -52,6 +52,8 @@ internal static class RemoteReports
             {
                 Language = v.Language, Title = v.Name, SummaryHtml = ContentSanitizer.Sanitize(v.Summary), ContentHtml = ContentSanitizer.Sanitize(v.Content),
             })]),
+            // Links to the files on their author's server: listed on the report's page, never fetched or shown inline from there.
+            Attachments = AttachmentColumn.ToColumn(AttachmentTypes.Read(article, limits.Attachments, limits.AttachmentNameChars)),
         };
     }
 }

@@ -91,3 +91,16 @@ public sealed record TranslationFields(string Title, string ResearchContext, str
         Body = string.Join("\n\n", new[] { OtherBody.Trim().ReplaceLineEndings("\n"), ReportTemplate.Body(language, Sections) }.Where(b => b.Length > 0)),
     };
 }
+
+/// <summary>A report's files page: what it carries, and the form to add one (with its limits said).</summary>
+public sealed record FilesPageModel(SiteModel Site, AntiforgeryField Antiforgery, long ReportId, string ReportSlug, string ReportTitle,
+    IReadOnlyList<FileRow> Files, int MaxBytes, int MaxFiles, IReadOnlyList<FieldError> Errors, string? Notice, string Description)
+{
+    public bool HasError(string field) => Errors.Any(e => e.Field == field);
+}
+
+/// <summary>One file a report carries, as its files page lists it.</summary>
+public sealed record FileRow(string PublicId, string Href, string FileName, string Description, string MediaType, long Size)
+{
+    public bool IsImage => Protocol.Vocabulary.AttachmentTypes.IsImage(MediaType);
+}

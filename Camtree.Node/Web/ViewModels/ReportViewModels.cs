@@ -54,6 +54,8 @@ public sealed record ReportPageModel
     /// <summary>Sanitised HTML.</summary>
     public required string ContentHtml { get; init; }
     public IReadOnlyList<string> Themes { get; init; } = [];
+    /// <summary>The files it carries: this node's shown (images inline), another's as links to its author's server.</summary>
+    public IReadOnlyList<AttachmentView> Attachments { get; init; } = [];
     public int Likes { get; init; }
     public int Shares { get; init; }
     public IReadOnlyList<CommentModel> Comments { get; init; } = [];
@@ -65,6 +67,12 @@ public sealed record ReportPageModel
     public Library.Citation? Citation { get; init; }
     /// <summary>What was just done ("Comment sent."), said once after the redirect.</summary>
     public string? Notice { get; init; }
+}
+
+/// <summary>A file a report carries, as its page shows it.</summary>
+public sealed record AttachmentView(string Href, string Name, string MediaType, bool IsLocal)
+{
+    public bool IsImage => Protocol.Vocabulary.AttachmentTypes.IsImage(MediaType);
 }
 
 /// <summary>A link to a report's version in a language (its name in that language's own words).</summary>
