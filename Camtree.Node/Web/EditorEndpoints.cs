@@ -88,7 +88,7 @@ public static class EditorEndpoints
         tag is { Length: > 0 and <= 35 } && tag.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && char.IsAsciiLetter(tag[0]);
 
     private static async Task<IResult> WriteAsync(IFormCollection form, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery,
-        IDraftStore drafts, ActorStore actors, ReportService service, ReportStore reports, IOptions<NodeOptions> options)
+        IDraftStore drafts, ActorStore actors, ReportService service, ReportStore reports, IOptions<NodeOptions> options, TimeProvider time)
     {
         var owner = BearerTokenAuthentication.ActorId(user);
         var fields = EditorFields.FromForm(form);
@@ -118,6 +118,9 @@ public static class EditorEndpoints
         // Save (and Preview, which saves too: what is previewed is never lost).
         if (draftId is { } saved) await drafts.UpdateAsync(saved, owner, fields);
         else draftId = await drafts.CreateAsync(owner, fields);
+        // The script's autosave: the draft's id (for the next saves) and when, in the reader's clock format.
+        if (action == "autosave")
+            return Results.Json(new { draftId, savedAt = time.GetLocalNow().ToString("t", System.Globalization.CultureInfo.CurrentCulture) });
         if (action != "preview") return Results.Redirect($"/drafts/{draftId}?saved=1");
         var preview = fields.ToDraft();
         return WebForms.Page<EditorPage>(new EditorPageModel(Site(options), WebForms.Antiforgery(context, antiforgery), draftId, fields, Errors(service.Validate(preview)), "Draft saved.",

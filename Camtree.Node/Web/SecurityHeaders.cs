@@ -2,17 +2,18 @@ namespace Camtree.Node.Web;
 
 /// <summary>
 /// The headers every response carries so that what peers wrote cannot act in a reader's browser: a
-/// Content-Security-Policy with no script at all (pages are rendered on the server; styles come from
-/// <c>/assets/camtree.css</c>), no framing, no MIME sniffing, and no referrer leaving the node.
+/// Content-Security-Policy that runs no script but this node's own files (pages are rendered on the server and work
+/// without any; the editor's autosave is <c>/assets/editor.js</c>; styles come from <c>/assets/camtree.css</c>), no
+/// framing, no MIME sniffing, and no referrer leaving the node.
 /// </summary>
 public static class SecurityHeaders
 {
     /// <summary>
-    /// Nothing runs; styles and images only from this node; forms post here only;
-    /// no <c>&lt;base&gt;</c>, no framing by others.
+    /// Script only from this node's own files (never inline, never from what a peer sent); styles and images only from
+    /// this node; requests from script and forms to this node only; no <c>&lt;base&gt;</c>, no framing by others.
     /// </summary>
     public const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -37,6 +38,12 @@ public static class SecurityHeaders
         {
             context.Response.Headers.CacheControl = "public, max-age=3600";
             return Results.Text(css, "text/css; charset=utf-8");
+        });
+        var editor = ReadAsset("editor.js");
+        app.MapGet("/assets/editor.js", (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "public, max-age=3600";
+            return Results.Text(editor, "text/javascript; charset=utf-8");
         });
     }
 

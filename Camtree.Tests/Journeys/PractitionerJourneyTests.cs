@@ -104,10 +104,47 @@ public sealed class PractitionerJourneyTests(ChromiumFixture chromium) : IAsyncL
         await CheckAsync(page, "drafts");
         await page.GetByRole(AriaRole.Link, new() { Name = "Boletos de salida en matemáticas de 5.º" }).ClickAsync();
         Assert.Equal("Muchos estudiantes no preguntaban en clase.", await page.GetByLabel("Por qué empezamos").InputValueAsync());
+
+        // With script, the draft saves itself a few seconds after a change, and when she leaves the page at once.
+        var draftUrl = page.Url;
+        await page.GetByLabel("Qué hicimos").FillAsync("Tres preguntas al final de cada clase.");
+        await page.Locator("#autosave-status").Filter(new() { HasText = "Borrador guardado" }).WaitForAsync(new() { Timeout = 15_000 });
+        await page.GetByLabel("Qué pasó").FillAsync("Las respuestas mostraron dudas que no veíamos.");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Biblioteca" }).First.ClickAsync(); // left before the next autosave
+        await page.WaitForURLAsync(_a.BaseUrl + "/");
+        await Eventually.TrueAsync(async () =>
+        {
+            await page.GotoAsync(draftUrl);
+            return await page.GetByLabel("Qué pasó").InputValueAsync() == "Las respuestas mostraron dudas que no veíamos.";
+        }, "the draft saved as the page was left");
+        Assert.Equal("Tres preguntas al final de cada clase.", await page.GetByLabel("Qué hicimos").InputValueAsync());
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Publicar" }).ClickAsync();
         await page.WaitForURLAsync("**/library/*");
         await CheckAsync(page, "report");
         Assert.Contains("Por qué empezamos", await page.ContentAsync());
+        var reportUrl = page.Url;
+
+        // A file with the report: a photograph of an exit ticket, described for readers who cannot see it.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Archivos" }).ClickAsync();
+        await CheckAsync(page, "files");
+        await page.GetByLabel("Imagen o PDF").SetInputFilesAsync(new FilePayload { Name = "boleto.png", MimeType = "image/png", Buffer = Node.AttachmentTests.Png });
+        await page.GetByLabel("Qué es").FillAsync("Un boleto de salida con tres preguntas, respondido a lápiz");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Adjuntar" }).ClickAsync();
+        await page.WaitForURLAsync("**done=added");
+        Assert.Equal(1, await page.Locator("img.thumbnail[alt='Un boleto de salida con tres preguntas, respondido a lápiz']").CountAsync());
+
+        // And a version in English, for colleagues who read English.
+        await page.GotoAsync(reportUrl);
+        await page.GetByLabel("Añadir o cambiar una versión en").SelectOptionAsync("en");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Escribir esta versión" }).ClickAsync();
+        await page.WaitForURLAsync("**/translations/en");
+        await CheckAsync(page, "version");
+        await page.GetByLabel("Título").FillAsync("Exit tickets in Year 5 mathematics");
+        await page.GetByLabel("Hallazgos").FillAsync("Formative assessment with exit tickets changed how we plan.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publicar esta versión" }).ClickAsync();
+        await page.WaitForURLAsync("**lang=en**");
+        Assert.Equal("Exit tickets in Year 5 mathematics", await page.Locator("h1").InnerTextAsync());
 
         // On B, Tom finds it in search (diacritics folded), opens it, and comments.
         await Eventually.TrueAsync(async () =>
@@ -117,6 +154,15 @@ public sealed class PractitionerJourneyTests(ChromiumFixture chromium) : IAsyncL
         }, "the report to reach B's search");
         await CheckAsync(tomPage, "search");
         await tomPage.GetByRole(AriaRole.Link, new() { Name = "Boletos de salida en matemáticas de 5.º" }).First.ClickAsync();
+        // Tom reads English: B shows him the English version, with a link to the Spanish one, and the file as a link to A.
+        await Eventually.TrueAsync(async () =>
+        {
+            await tomPage.ReloadAsync();
+            return await tomPage.Locator("h1").InnerTextAsync() == "Exit tickets in Year 5 mathematics"
+                && await tomPage.GetByRole(AriaRole.Link, new() { Name = "Un boleto de salida con tres preguntas, respondido a lápiz" }).CountAsync() == 1;
+        }, "the Updates with the English version and the file to reach B");
+        await CheckAsync(tomPage, "report-on-b");
+        Assert.Equal(1, await tomPage.Locator("nav.versions a[hreflang=es]").CountAsync());
         await tomPage.GetByLabel("Your comment").FillAsync("We tried exit tickets in Year 6 too: *three questions* worked best.");
         await tomPage.GetByRole(AriaRole.Button, new() { Name = "Send comment" }).ClickAsync();
         await tomPage.WaitForURLAsync("**done=comment**");

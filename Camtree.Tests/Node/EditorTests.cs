@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using Camtree.Node.Storage;
 using Camtree.Tests.Support;
@@ -43,6 +44,34 @@ public sealed class EditorTests : IAsyncLifetime
         ["themes"] = "#evaluación-formativa, boletos-de-salida",
         ["license"] = "https://creativecommons.org/licenses/by/4.0/",
     };
+
+    [Fact]
+    public async Task The_scripts_autosave_saves_one_draft_again_and_again_and_never_anothers()
+    {
+        using var valentina = await SignedInAsync("valentina_rojas");
+        // The first autosave makes the draft and says its id; the next ones, naming it, update that same draft.
+        using var first = await valentina.SubmitAsync("/write", "/write", Spanish("autosave"));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("application/json", first.Content.Headers.ContentType!.MediaType);
+        var answer = await first.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var id = answer.GetProperty("draftId").GetInt64();
+        Assert.Matches(@"^\d{1,2}:\d{2}", answer.GetProperty("savedAt").GetString()!);
+        using (var again = await valentina.SubmitAsync("/write", "/write", new Dictionary<string, string>(Spanish("autosave"))
+               { ["draftId"] = id.ToString(), ["title"] = "Boletos de salida, segunda versión" }))
+            Assert.Equal(id, (await again.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("draftId").GetInt64());
+        var owner = (await _node.Get<Camtree.Node.Storage.ActorStore>().FindByUsernameAsync("valentina_rojas"))!.Id;
+        var drafts = await _node.Get<Camtree.Node.Storage.IDraftStore>().ListAsync(owner);
+        Assert.Equal("Boletos de salida, segunda versión", Assert.Single(drafts).Fields.Title);
+
+        // Someone else's draft is not found, and not written; without the form's token nothing is saved at all.
+        var other = (await _node.Get<Camtree.Node.Storage.ActorStore>().ListAsync()).First(a => a.ActorType == "Person" && a.Username != "valentina_rojas");
+        using var someoneElse = await SignedInAsync(other.Username);
+        using (var notHers = await someoneElse.SubmitAsync("/write", "/write", new Dictionary<string, string>(Spanish("autosave")) { ["draftId"] = id.ToString(), ["title"] = "Mine now" }))
+            Assert.Equal(HttpStatusCode.NotFound, notHers.StatusCode);
+        using (var forged = await valentina.PostAsync("/write", new Dictionary<string, string>(Spanish("autosave")) { ["__RequestVerificationToken"] = "forged" }))
+            Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal("Boletos de salida, segunda versión", Assert.Single(await _node.Get<Camtree.Node.Storage.IDraftStore>().ListAsync(owner)).Fields.Title);
+    }
 
     [Fact]
     public async Task A_draft_is_saved_found_again_previewed_and_published_with_the_templates_headings_in_its_language()

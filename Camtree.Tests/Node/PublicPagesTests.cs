@@ -39,7 +39,7 @@ public sealed class PublicPagesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Pages_carry_a_script_free_content_security_policy_and_protective_headers()
+    public async Task Pages_carry_a_content_security_policy_that_runs_only_the_nodes_own_script_and_protective_headers()
     {
         using var browser = Browser();
         using var page = await browser.GetAsync("/");
@@ -48,7 +48,9 @@ public sealed class PublicPagesTests : IAsyncLifetime
         Assert.Contains("default-src 'none'", csp);
         Assert.Contains("frame-ancestors 'none'", csp);
         Assert.DoesNotContain("unsafe-inline", csp);
-        Assert.DoesNotContain("script-src", csp); // no script at all: default-src 'none' covers it
+        // Script from this node's own files only: never inline, never eval, never from elsewhere (ADR 0004).
+        Assert.Contains("script-src 'self';", csp);
+        Assert.DoesNotContain("unsafe-eval", csp);
         Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("same-origin", page.Headers.GetValues("Referrer-Policy").Single());
         var html = await page.Content.ReadAsStringAsync();
