@@ -46,6 +46,9 @@ public static class ErrorResponses
         app.UseStatusCodePages(context =>
         {
             var status = context.HttpContext.Response.StatusCode;
+            // A form whose antiforgery token the framework refused before the endpoint ran says why, like the others.
+            if (status == 400 && context.HttpContext.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is { IsValid: false })
+                return WebForms.BadForm().ExecuteAsync(context.HttpContext);
             var error = status switch
             {
                 404 => new NegotiatedError(status, "there is nothing at this address"),
