@@ -18,6 +18,7 @@ if (args is [RawServer.Command, var rawUrl]) return await RawServer.RunAsync(raw
 if (args is [SearchBenchmark.Command, ..]) return await SearchBenchmark.RunAsync(args[1..]);
 if (args is [BackfillBenchmark.Command, ..]) return await BackfillBenchmark.RunAsync(args[1..]);
 if (args is [ProofBenchmark.Command, ..]) return await ProofBenchmark.RunAsync(args[1..]);
+if (args is [PagesBenchmark.Command, ..]) return await PagesBenchmark.RunAsync(args[1..]);
 
 Options options;
 try

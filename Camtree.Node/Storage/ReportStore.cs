@@ -407,7 +407,9 @@ public sealed class ReportStore(Database database)
     public async Task<int> CountLocalAsync()
     {
         await using var connection = await database.OpenAsync();
-        return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM reports WHERE local_slug IS NOT NULL AND deleted_at IS NULL");
+        // The partial index of live local reports (migration 0015): the planner would otherwise visit every local row.
+        return await connection.ExecuteScalarAsync<int>(
+            "SELECT count(*) FROM reports INDEXED BY reports_local_live WHERE local_slug IS NOT NULL AND deleted_at IS NULL");
     }
 
     /// <summary>Replaces what its author wrote in a local report (metadata, abstract, body).</summary>
