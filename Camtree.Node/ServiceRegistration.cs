@@ -146,6 +146,8 @@ public static class ServiceRegistration
             .AddUserStore<Accounts.AccountStore>()
             .AddClaimsPrincipalFactory<Accounts.AccountClaimsFactory>()
             .AddSignInManager<Accounts.AccountSignInManager>();
+        // The same store, for what Identity's interface does not ask (the operator page's list of standings).
+        services.AddScoped(sp => (Accounts.AccountStore)sp.GetRequiredService<Microsoft.AspNetCore.Identity.IUserStore<Accounts.Account>>());
         // "Sign out everywhere" and a new password take effect at the next request, not after Identity's 30 minutes.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
         services.ConfigureApplicationCookie(cookie =>

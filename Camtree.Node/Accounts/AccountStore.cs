@@ -19,6 +19,14 @@ public sealed class AccountStore(Database database) :
         lockout_end AS LockoutEnd, access_failed_count AS AccessFailedCount, suspended_at AS SuspendedAt, created_at AS CreatedAt
         """;
 
+    /// <summary>Each account's role and whether it is suspended, by local actor (what the operator page lists).</summary>
+    public async Task<IReadOnlyDictionary<long, (string Role, bool Suspended)>> StandingsAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<(long Id, string Role, string? SuspendedAt)>("SELECT local_actor_id, role, suspended_at FROM accounts"))
+            .ToDictionary(a => a.Id, a => (a.Role, a.SuspendedAt is not null));
+    }
+
     public async Task<IdentityResult> CreateAsync(Account user, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -6,7 +6,6 @@ using Camtree.Node.Federation;
 using Camtree.Node.Storage;
 using Camtree.Node.Web.Components;
 using Camtree.Node.Web.ViewModels;
-using Dapper;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -31,17 +30,17 @@ public static class OperatorEndpoints
     public static void MapOperator(this IEndpointRouteBuilder app)
     {
         var operatorOnly = app.MapGroup("/operator").RequireAuthorization(Policy);
-        operatorOnly.MapGet("", (string? done, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, Database database, ActorStore actors,
+        operatorOnly.MapGet("", (string? done, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, AccountStore standings, ActorStore actors,
             Library.LibrarySubscriptions libraries, DeliveryStore deliveries, IOptions<NodeOptions> options) =>
-            PageAsync(user, context, antiforgery, database, actors, libraries, deliveries, options, null,
+            PageAsync(user, context, antiforgery, standings, actors, libraries, deliveries, options, null,
                 done switch { "suspend" => "Suspended: they are signed out and cannot sign in.", "restore" => "The suspension is lifted.", _ => null }));
         operatorOnly.MapPost("/invitations", async ([FromForm] string? email, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery,
-            Database database, ActorStore actors, Library.LibrarySubscriptions libraries, DeliveryStore deliveries, InvitationStore invitations,
+            AccountStore standings, ActorStore actors, Library.LibrarySubscriptions libraries, DeliveryStore deliveries, InvitationStore invitations,
             LocalUris uris, IOptions<NodeOptions> options) =>
         {
             if (email is { Length: > 320 }) return HttpExchange.Error(400, "an e-mail address is at most 320 characters");
             var secret = await invitations.CreateAsync(string.IsNullOrWhiteSpace(email) ? null : email.Trim(), BearerTokenAuthentication.ActorId(user));
-            return await PageAsync(user, context, antiforgery, database, actors, libraries, deliveries, options, $"{uris.Base}/sign-up?invitation={secret}", null);
+            return await PageAsync(user, context, antiforgery, standings, actors, libraries, deliveries, options, $"{uris.Base}/sign-up?invitation={secret}", null);
         });
         operatorOnly.MapPost("/practitioners/{id:long}/{change:regex(^(suspend|restore)$)}", async (long id, string change, HttpContext context,
             IAntiforgery antiforgery, ClaimsPrincipal user, AccountService accounts) =>
@@ -54,15 +53,13 @@ public static class OperatorEndpoints
         });
     }
 
-    private static async Task<IResult> PageAsync(ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, Database database, ActorStore actors,
+    private static async Task<IResult> PageAsync(ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, AccountStore standings, ActorStore actors,
         Library.LibrarySubscriptions libraries, DeliveryStore deliveries, IOptions<NodeOptions> options, string? invitation, string? notice)
     {
-        await using var connection = await database.OpenAsync();
-        var accounts = (await connection.QueryAsync<(long Id, string Role, string? SuspendedAt)>("SELECT local_actor_id, role, suspended_at FROM accounts"))
-            .ToDictionary(a => a.Id);
+        var accounts = await standings.StandingsAsync();
         var practitioners = (await actors.ListAsync(Protocol.Vocabulary.AsTypes.Person))
             .Select(a => new PractitionerRow(a.Id, a.Username, a.DisplayName, accounts.TryGetValue(a.Id, out var account) ? account.Role : null,
-                accounts.TryGetValue(a.Id, out var s) && s.SuspendedAt is not null))
+                accounts.TryGetValue(a.Id, out var s) && s.Suspended))
             .ToList();
         var model = new OperatorPageModel(new SiteModel(options.Value.NodeName), WebForms.Antiforgery(context, antiforgery),
             BearerTokenAuthentication.ActorId(user), practitioners, await libraries.ListAsync(), await deliveries.CountByStateAsync(),

@@ -52,6 +52,13 @@ public sealed class LocalisationTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         var month = CultureInfo.GetCultureInfo("es").DateTimeFormat.GetMonthName(_node.Clock.GetUtcNow().Month);
         Assert.Contains($"guardado el {_node.Clock.GetUtcNow().Day} {month}", await browser.PageAsync("/drafts"));
+
+        // What is wrong is said in her language too, each problem linked to its field.
+        using var incomplete = await browser.SubmitAsync("/write", "/write", new Dictionary<string, string> { ["action"] = "publish", ["title"] = "" });
+        Assert.Equal(HttpStatusCode.BadRequest, incomplete.StatusCode);
+        var problems = await incomplete.Content.ReadAsStringAsync();
+        Assert.Contains("<a href=\"#title\">un informe necesita un título</a>", problems);
+        Assert.Contains("<a href=\"#findings\">un informe necesita sus hallazgos o un texto</a>", problems);
     }
 
     [Fact]
