@@ -25,6 +25,8 @@ public sealed record ReportDraft
     public string? Setting { get; init; }
     public IReadOnlyList<string> Themes { get; init; } = [];
     public string? License { get; init; }
+    /// <summary>Versions in other languages, published with it (the Article's nameMap, summaryMap and contentMap).</summary>
+    public IReadOnlyList<TranslationDraft> Translations { get; init; } = [];
     /// <summary>When it was published; now when absent (the demo seed sets it).</summary>
     public DateTimeOffset? Published { get; init; }
 

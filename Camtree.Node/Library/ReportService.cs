@@ -15,16 +15,32 @@ public sealed class ReportService(
     Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options, TimeProvider time)
 {
     /// <summary>What is wrong with a draft under this node's limits (field → messages); empty when it can be published.</summary>
-    public Dictionary<string, string[]> Validate(ReportDraft draft) => draft.Validate(options.Value.Limits.Report);
+    public Dictionary<string, string[]> Validate(ReportDraft draft)
+    {
+        var errors = draft.Validate(options.Value.Limits.Report);
+        // Its versions in other languages, each as its own page checks it.
+        var versions = draft.Translations.SelectMany(version =>
+            ValidateVersion(draft.Language, [.. draft.Translations.Where(v => v != version).Select(v => v.Language)], version)
+                .SelectMany(p => p.Value.Select(message => $"the version in {version.Language}: {message}"))).ToArray();
+        if (versions.Length > 0) errors["translations"] = versions;
+        return errors;
+    }
 
-    /// <summary>Publishes a draft by a local practitioner. Throws <see cref="ArgumentException"/> for an invalid draft.</summary>
-    public async Task<ReportRow> PublishAsync(LocalActor author, ReportDraft draft)
+    /// <summary>
+    /// Publishes a draft by a local practitioner, with its versions in other languages and, when it was saved as
+    /// <paramref name="draftId"/>, the files attached to that draft (they become the report's in the same transaction).
+    /// Throws <see cref="ArgumentException"/> for an invalid draft.
+    /// </summary>
+    public async Task<ReportRow> PublishAsync(LocalActor author, ReportDraft draft, long? draftId = null)
     {
         ValidateOrThrow(draft);
+        var files = draftId is { } id0 ? await attachments.ForAsync(AttachmentHolder.Draft(id0)) : [];
         var slug = LocalUris.NewId();
         var now = time.GetUtcNow();
         var report = FromDraft(draft) with
         {
+            Translations = ReportTranslation.ToColumn([.. draft.Translations.Select(Render)]),
+            Attachments = AttachmentColumn.ToColumn(Documents(files)),
             Iri = uris.Report(slug),
             LocalSlug = slug,
             LocalAuthorId = author.Id,
@@ -52,7 +68,11 @@ public sealed class ReportService(
         }
 
         long id = 0;
-        await outbox.SendAsync(outgoing, alongside: async (connection, transaction) => id = await reports.InsertAsync(connection, transaction, report));
+        await outbox.SendAsync(outgoing, alongside: async (connection, transaction) =>
+        {
+            id = await reports.InsertAsync(connection, transaction, report);
+            if (draftId is { } fromDraft) await attachments.MoveToReportAsync(connection, transaction, fromDraft, id);
+        });
         return report with { Id = id };
     }
 
@@ -85,17 +105,7 @@ public sealed class ReportService(
         if (ValidateTranslation(existing, version) is { Count: > 0 } errors)
             throw new ArgumentException(string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
         var language = version.Language.Trim();
-        var translation = new ReportTranslation
-        {
-            Language = language, Title = version.Title.Trim(),
-            SummaryHtml = ReportRendering.AbstractHtml(language, version.ResearchContext, version.Aims, version.Methods, version.Findings),
-            ContentHtml = string.IsNullOrWhiteSpace(version.Body)
-                ? ReportRendering.AbstractHtml(language, version.ResearchContext, version.Aims, version.Methods, version.Findings)
-                : ReportRendering.MarkdownToHtml(version.Body),
-            ResearchContext = Blank(version.ResearchContext), Aims = Blank(version.Aims), Methods = Blank(version.Methods),
-            Findings = Blank(version.Findings), BodyMarkdown = Blank(version.Body),
-        };
-        var translations = existing.TranslationList.Where(t => !SameLanguage(t.Language, language)).Append(translation).ToList();
+        var translations = existing.TranslationList.Where(t => !SameLanguage(t.Language, language)).Append(Render(version)).ToList();
         return await SendUpdateAsync(author, existing with { Translations = ReportTranslation.ToColumn(translations) });
     }
 
@@ -117,10 +127,31 @@ public sealed class ReportService(
     public async Task<AttachmentRow> AttachAsync(LocalActor author, ReportRow existing, string? fileName, string? description, ReadOnlyMemory<byte> content)
     {
         EnsureOwnLiveReport(author, existing);
+        var holder = AttachmentHolder.Report(existing.Id);
+        var added = await AddFileAsync(author, holder, fileName, description, content);
+        try { await SendUpdateAsync(author, existing with { Attachments = AttachmentColumn.ToColumn(Documents(await attachments.ForAsync(holder))) }); }
+        catch
+        {
+            // The report was not updated: the file does not stay half-attached.
+            await attachments.RemoveAsync(added.PublicId, holder);
+            throw;
+        }
+        return added;
+    }
+
+    /// <summary>
+    /// Attaches a file to a practitioner's draft (checked as <see cref="AttachAsync"/> checks it): private to its author
+    /// until the draft is published, when it travels with the report's <c>Create</c>. The caller has checked the draft is theirs.
+    /// </summary>
+    public Task<AttachmentRow> AttachToDraftAsync(LocalActor author, long draftId, string? fileName, string? description, ReadOnlyMemory<byte> content) =>
+        AddFileAsync(author, AttachmentHolder.Draft(draftId), fileName, description, content);
+
+    private async Task<AttachmentRow> AddFileAsync(LocalActor author, AttachmentHolder holder, string? fileName, string? description, ReadOnlyMemory<byte> content)
+    {
         var limits = options.Value.Limits;
         var mediaType = AttachmentTypes.Detect(content.Span[..Math.Min(content.Length, AttachmentTypes.SniffBytes)]);
         var words = (description ?? "").Trim();
-        var present = await attachments.ForReportAsync(existing.Id);
+        var present = await attachments.ForAsync(holder);
         if (content.Length == 0) throw new ArgumentException("file: choose a file to attach");
         if (content.Length > limits.AttachmentBytes) throw new ArgumentException($"file: a file is at most {limits.AttachmentBytes / (1024 * 1024)} MB");
         if (mediaType is null) throw new ArgumentException("file: a report carries images (PNG, JPEG, GIF, WebP) and PDFs; this file is none of them");
@@ -130,27 +161,20 @@ public sealed class ReportService(
         if (words.Length > limits.Report.AttachmentNameChars)
             throw new ArgumentException($"description: a description is at most {limits.Report.AttachmentNameChars} characters");
         var name = SafeFileName(fileName, mediaType);
-        var added = await attachments.AddAsync(new AttachmentRow
+        return await attachments.AddAsync(new AttachmentRow
         {
-            OwnerActorId = author.Id, ReportId = existing.Id, FileName = name, MediaType = mediaType,
+            OwnerActorId = author.Id, ReportId = holder.ReportId, DraftId = holder.DraftId, FileName = name, MediaType = mediaType,
             Description = words.Length > 0 ? words : name, CreatedAt = time.GetUtcNow(),
         }, content);
-        try { await SendUpdateAsync(author, existing with { Attachments = AttachmentColumn.ToColumn(Documents(await attachments.ForReportAsync(existing.Id))) }); }
-        catch
-        {
-            // The report was not updated: the file does not stay half-attached.
-            await attachments.RemoveAsync(added.PublicId, existing.Id);
-            throw;
-        }
-        return added;
     }
 
     /// <summary>Removes a file from a local report and sends <c>Update(Article)</c> without it. False when the report has no such file.</summary>
     public async Task<bool> DetachAsync(LocalActor author, ReportRow existing, string publicId)
     {
         EnsureOwnLiveReport(author, existing);
-        if (!await attachments.RemoveAsync(publicId, existing.Id)) return false;
-        await SendUpdateAsync(author, existing with { Attachments = AttachmentColumn.ToColumn(Documents(await attachments.ForReportAsync(existing.Id))) });
+        var holder = AttachmentHolder.Report(existing.Id);
+        if (!await attachments.RemoveAsync(publicId, holder)) return false;
+        await SendUpdateAsync(author, existing with { Attachments = AttachmentColumn.ToColumn(Documents(await attachments.ForAsync(holder))) });
         return true;
     }
 
@@ -170,8 +194,29 @@ public sealed class ReportService(
         return $"{safe}.{AttachmentTypes.Extensions[mediaType]}";
     }
 
+    /// <summary>A version as readers see it (abstract and body as HTML, labelled in its language), with what was typed.</summary>
+    private static ReportTranslation Render(TranslationDraft version)
+    {
+        var language = version.Language.Trim();
+        var summary = ReportRendering.AbstractHtml(language, version.ResearchContext, version.Aims, version.Methods, version.Findings);
+        return new ReportTranslation
+        {
+            Language = language, Title = version.Title.Trim(), SummaryHtml = summary,
+            ContentHtml = string.IsNullOrWhiteSpace(version.Body) ? summary : ReportRendering.MarkdownToHtml(version.Body),
+            ResearchContext = Blank(version.ResearchContext), Aims = Blank(version.Aims), Methods = Blank(version.Methods),
+            Findings = Blank(version.Findings), BodyMarkdown = Blank(version.Body),
+        };
+    }
+
     /// <summary>What is wrong with a version in another language of <paramref name="report"/> (field → messages); empty when it can be published.</summary>
-    public Dictionary<string, string[]> ValidateTranslation(ReportRow report, TranslationDraft version)
+    public Dictionary<string, string[]> ValidateTranslation(ReportRow report, TranslationDraft version) =>
+        ValidateVersion(report.Language, [.. report.TranslationList.Select(t => t.Language)], version);
+
+    /// <summary>
+    /// What is wrong with a version of a report written in <paramref name="ownLanguage"/> that has versions in
+    /// <paramref name="otherLanguages"/> already (one in the same language is replaced, so it does not count).
+    /// </summary>
+    public Dictionary<string, string[]> ValidateVersion(string ownLanguage, IReadOnlyList<string> otherLanguages, TranslationDraft version)
     {
         var limits = options.Value.Limits.Report;
         var language = version.Language.Trim();
@@ -181,10 +226,9 @@ public sealed class ReportService(
             Methods = version.Methods, Findings = version.Findings, Body = version.Body,
         };
         var errors = asDraft.Validate(limits);
-        if (!errors.ContainsKey("language") && SameLanguage(language, report.Language))
+        if (!errors.ContainsKey("language") && SameLanguage(language, ownLanguage))
             errors["language"] = ["the report is already written in this language: a version is in another"];
-        else if (!errors.ContainsKey("language") && !report.TranslationList.Any(t => SameLanguage(t.Language, language))
-                 && report.TranslationList.Count >= limits.Translations)
+        else if (!errors.ContainsKey("language") && !otherLanguages.Any(l => SameLanguage(l, language)) && otherLanguages.Count >= limits.Translations)
             errors["language"] = [$"a report has at most {limits.Translations} versions in other languages"];
         return errors;
     }

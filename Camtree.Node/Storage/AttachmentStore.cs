@@ -11,7 +11,10 @@ public sealed record AttachmentRow
     /// <summary>The random part of its address (<c>/attachments/{PublicId}/{FileName}</c>).</summary>
     public string PublicId { get; init; } = "";
     public long OwnerActorId { get; init; }
-    public long ReportId { get; init; }
+    /// <summary>The report it travels with; null while it belongs to a draft.</summary>
+    public long? ReportId { get; init; }
+    /// <summary>The draft it waits in (private to its author) until the draft is published.</summary>
+    public long? DraftId { get; init; }
     public string FileName { get; init; } = "";
     public string MediaType { get; init; } = "";
     public long Size { get; init; }
@@ -21,22 +24,31 @@ public sealed record AttachmentRow
     public DateTimeOffset CreatedAt { get; init; }
 }
 
-/// <summary>The files of local reports: rows in the database, bytes in the data directory under their SHA-256.</summary>
+/// <summary>What a file belongs to: a published report, or a draft (exactly one of them).</summary>
+public sealed record AttachmentHolder(long? ReportId, long? DraftId)
+{
+    public static AttachmentHolder Report(long id) => new(id, null);
+    public static AttachmentHolder Draft(long id) => new(null, id);
+}
+
+/// <summary>The files of local reports and drafts: rows in the database, bytes in the data directory under their SHA-256.</summary>
 public interface IAttachmentStore
 {
     /// <summary>Stores the bytes of a checked file (content-addressed: the same file twice is kept once) and its row.</summary>
     Task<AttachmentRow> AddAsync(AttachmentRow attachment, ReadOnlyMemory<byte> content);
-    Task<IReadOnlyList<AttachmentRow>> ForReportAsync(long reportId);
+    Task<IReadOnlyList<AttachmentRow>> ForAsync(AttachmentHolder holder);
     Task<AttachmentRow?> FindAsync(string publicId);
-    /// <summary>Removes a file's row, and its bytes when no other row names them. False when there was no such file.</summary>
-    Task<bool> RemoveAsync(string publicId, long reportId);
+    /// <summary>Removes a file of <paramref name="holder"/>, and its bytes when no other row names them. False when it has no such file.</summary>
+    Task<bool> RemoveAsync(string publicId, AttachmentHolder holder);
+    /// <summary>A published draft's files become the report's, in the transaction that stores the report.</summary>
+    Task MoveToReportAsync(IDbConnection connection, IDbTransaction transaction, long draftId, long reportId);
     /// <summary>The bytes of a stored file.</summary>
     Stream Open(AttachmentRow attachment);
 }
 
 public sealed class AttachmentStore(Database database, Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options) : IAttachmentStore
 {
-    private const string Columns = "id, public_id, owner_actor_id, report_id, file_name, media_type, size, sha256, description, created_at";
+    private const string Columns = "id, public_id, owner_actor_id, report_id, draft_id, file_name, media_type, size, sha256, description, created_at";
 
     private string PathOf(string sha256) =>
         Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "attachments", sha256[..2], sha256);
@@ -56,17 +68,22 @@ public sealed class AttachmentStore(Database database, Microsoft.Extensions.Opti
         var row = attachment with { Sha256 = sha256, Size = content.Length, PublicId = Federation.LocalUris.NewId() };
         await using var connection = await database.OpenAsync();
         var id = await connection.ExecuteScalarAsync<long>("""
-            INSERT INTO attachments (public_id, owner_actor_id, report_id, file_name, media_type, size, sha256, description, created_at)
-            VALUES (@PublicId, @OwnerActorId, @ReportId, @FileName, @MediaType, @Size, @Sha256, @Description, @CreatedAt) RETURNING id
+            INSERT INTO attachments (public_id, owner_actor_id, report_id, draft_id, file_name, media_type, size, sha256, description, created_at)
+            VALUES (@PublicId, @OwnerActorId, @ReportId, @DraftId, @FileName, @MediaType, @Size, @Sha256, @Description, @CreatedAt) RETURNING id
             """, row);
         return row with { Id = id };
     }
 
-    public async Task<IReadOnlyList<AttachmentRow>> ForReportAsync(long reportId)
+    public async Task<IReadOnlyList<AttachmentRow>> ForAsync(AttachmentHolder holder)
     {
         await using var connection = await database.OpenAsync();
-        return [.. await connection.QueryAsync<AttachmentRow>($"SELECT {Columns} FROM attachments WHERE report_id = @reportId ORDER BY id", new { reportId })];
+        return [.. await connection.QueryAsync<AttachmentRow>(holder.ReportId is not null
+            ? $"SELECT {Columns} FROM attachments WHERE report_id = @ReportId ORDER BY id"
+            : $"SELECT {Columns} FROM attachments WHERE draft_id = @DraftId ORDER BY id", holder)];
     }
+
+    public Task MoveToReportAsync(IDbConnection connection, IDbTransaction transaction, long draftId, long reportId) =>
+        connection.ExecuteAsync("UPDATE attachments SET report_id = @reportId, draft_id = NULL WHERE draft_id = @draftId", new { draftId, reportId }, transaction);
 
     public async Task<AttachmentRow?> FindAsync(string publicId)
     {
@@ -74,11 +91,12 @@ public sealed class AttachmentStore(Database database, Microsoft.Extensions.Opti
         return await connection.QuerySingleOrDefaultAsync<AttachmentRow>($"SELECT {Columns} FROM attachments WHERE public_id = @publicId", new { publicId });
     }
 
-    public async Task<bool> RemoveAsync(string publicId, long reportId)
+    public async Task<bool> RemoveAsync(string publicId, AttachmentHolder holder)
     {
         await using var connection = await database.OpenAsync();
         var sha256 = await connection.ExecuteScalarAsync<string?>(
-            "DELETE FROM attachments WHERE public_id = @publicId AND report_id = @reportId RETURNING sha256", new { publicId, reportId });
+            "DELETE FROM attachments WHERE public_id = @publicId AND (report_id = @ReportId OR draft_id = @DraftId) RETURNING sha256",
+            new { publicId, holder.ReportId, holder.DraftId });
         if (sha256 is null) return false;
         if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM attachments WHERE sha256 = @sha256", new { sha256 }) == 0)
         {

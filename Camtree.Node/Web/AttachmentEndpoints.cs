@@ -20,16 +20,55 @@ namespace Camtree.Node.Web;
 /// </summary>
 public static class AttachmentEndpoints
 {
+    /// <summary>What the files page is about: a published report (changes send Update) or a draft (private until published).</summary>
+    private sealed record FilesOf(AttachmentHolder Holder, string Title, string BackHref, string BasePath, ReportRow? Report);
+
     public static void MapAttachments(this IEndpointRouteBuilder app)
     {
         var signedIn = app.MapGroup("").RequireAuthorization(AccountEndpoints.SignedIn);
-        signedIn.MapGet("/reports/{slug}/files", async (string slug, string? done, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery,
-            ReportStore reports, IAttachmentStore attachments, IOptions<NodeOptions> options) =>
-            await OwnLiveReportAsync(reports, slug, user) is { } report
-                ? await FilesPageAsync(context, antiforgery, options, attachments, report, [], done == "added" ? "File attached: followers' servers are sent the update." : done == "removed" ? "File removed." : null)
-                : NoSuchReport());
-        signedIn.MapPost("/reports/{slug}/files", async (string slug, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, ReportStore reports,
-            ActorStore actors, IAttachmentStore attachments, ReportService service, IOptions<NodeOptions> options) =>
+        // A published report's files, and a draft's: the same page and rules, found by whose they are.
+        MapFiles(signedIn, "/reports/{key}/files", async (key, user, services) =>
+            await services.GetRequiredService<ReportStore>().FindBySlugAsync(key) is { DeletedAt: null } report
+            && report.LocalAuthorId == BearerTokenAuthentication.ActorId(user)
+                ? new FilesOf(AttachmentHolder.Report(report.Id), report.Title, $"/library/{report.Id}", $"/reports/{key}/files", report) : null);
+        MapFiles(signedIn, "/drafts/{key}/files", async (key, user, services) =>
+            long.TryParse(key, out var id) && await services.GetRequiredService<IDraftStore>().FindAsync(id, BearerTokenAuthentication.ActorId(user)) is { } draft
+                ? new FilesOf(AttachmentHolder.Draft(id), string.IsNullOrWhiteSpace(draft.Fields.Title) ? "—" : draft.Fields.Title, $"/drafts/{id}",
+                    $"/drafts/{id}/files", null) : null);
+
+        // Anyone reads a live report's files; a withdrawn report's are gone with it; a draft's are its author's only.
+        app.MapGet("/attachments/{publicId}/{fileName}", async (string publicId, string fileName, HttpContext context, IAttachmentStore attachments,
+            ReportStore reports, ActorStore actors) =>
+        {
+            if (await attachments.FindAsync(publicId) is not { } attachment || attachment.FileName != fileName)
+                return HttpExchange.Error(StatusCodes.Status404NotFound, "there is no such file here");
+            if (attachment.DraftId is not null)
+            {
+                if ((await WebForms.SignedInActorAsync(context, actors))?.Id != attachment.OwnerActorId)
+                    return HttpExchange.Error(StatusCodes.Status404NotFound, "there is no such file here");
+                context.Response.Headers.CacheControl = "private, no-store";
+            }
+            else if (await reports.FindAsync(attachment.ReportId!.Value) is not { DeletedAt: null })
+                return HttpExchange.Error(StatusCodes.Status410Gone, "the report this file belonged to was withdrawn");
+            // The file at this address never changes (a new file gets a new address).
+            else context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+            // Whatever a file holds, it runs nothing: no script, no plugins, no forms, even opened on its own.
+            context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
+            return Results.Stream(attachments.Open(attachment), attachment.MediaType, fileName, enableRangeProcessing: true);
+        });
+    }
+
+    private static void MapFiles(RouteGroupBuilder group, string pattern, Func<string, ClaimsPrincipal, IServiceProvider, Task<FilesOf?>> find)
+    {
+        group.MapGet(pattern, async (string key, string? done, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery,
+            IAttachmentStore attachments, IOptions<NodeOptions> options) =>
+            await find(key, user, context.RequestServices) is { } of
+                ? await FilesPageAsync(context, antiforgery, options, attachments, of, [],
+                    done == "added" ? of.Report is null ? "File attached: it goes with the report when you publish it." : "File attached: followers' servers are sent the update."
+                    : done == "removed" ? "File removed." : null)
+                : NotFound());
+        group.MapPost(pattern, async (string key, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, ActorStore actors,
+            IAttachmentStore attachments, ReportService service, IOptions<NodeOptions> options) =>
         {
             // A file is larger than any other form: this request alone may bring one, plus the form around it.
             var limit = options.Value.Limits.AttachmentBytes;
@@ -43,50 +82,34 @@ public static class AttachmentEndpoints
                 return HttpExchange.Error(StatusCodes.Status400BadRequest, "the form could not be read: it was cut off, or is larger than a file may be");
             }
             if (!await antiforgery.IsRequestValidAsync(context)) return WebForms.BadForm();
-            if (await OwnLiveReportAsync(reports, slug, user) is not { } report) return NoSuchReport();
+            if (await find(key, user, context.RequestServices) is not { } of) return NotFound();
             if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } author) return Results.Redirect("/sign-in");
             var file = form.Files.GetFile("file");
             var description = form["description"].ToString();
             try
             {
                 var content = file is null ? ReadOnlyMemory<byte>.Empty : await ReadBoundedAsync(file, limit);
-                await service.AttachAsync(author, report, file?.FileName, description, content);
-                return Results.Redirect($"/reports/{slug}/files?done=added");
+                if (of.Report is { } report) await service.AttachAsync(author, report, file?.FileName, description, content);
+                else await service.AttachToDraftAsync(author, of.Holder.DraftId!.Value, file?.FileName, description, content);
+                return Results.Redirect($"{of.BasePath}?done=added");
             }
             catch (ArgumentException e)
             {
                 var (field, message) = e.Message.Split(": ", 2) is [var f, var m] ? (f, m) : ("file", e.Message);
-                return await FilesPageAsync(context, antiforgery, options, attachments, report, [new FieldError(field, message)], null, description,
+                return await FilesPageAsync(context, antiforgery, options, attachments, of, [new FieldError(field, message)], null, description,
                     message.StartsWith("a file is at most", StringComparison.Ordinal) ? StatusCodes.Status413PayloadTooLarge
                     : field == "file" && message.Contains("none of them", StringComparison.Ordinal) ? StatusCodes.Status415UnsupportedMediaType
                     : StatusCodes.Status400BadRequest);
             }
         });
-        signedIn.MapPost("/reports/{slug}/files/{publicId}/remove", async (string slug, string publicId, ClaimsPrincipal user, HttpContext context,
-            IAntiforgery antiforgery, ReportStore reports, ActorStore actors, ReportService service) =>
+        group.MapPost(pattern + "/{publicId}/remove", async (string key, string publicId, ClaimsPrincipal user, HttpContext context,
+            IAntiforgery antiforgery, ActorStore actors, IAttachmentStore attachments, ReportService service) =>
         {
             if (!await antiforgery.IsRequestValidAsync(context)) return WebForms.BadForm();
-            if (await OwnLiveReportAsync(reports, slug, user) is not { } report) return NoSuchReport();
+            if (await find(key, user, context.RequestServices) is not { } of) return NotFound();
             if (await actors.FindAsync(BearerTokenAuthentication.ActorId(user)) is not { } author) return Results.Redirect("/sign-in");
-            return await service.DetachAsync(author, report, publicId)
-                ? Results.Redirect($"/reports/{slug}/files?done=removed")
-                : HttpExchange.Error(StatusCodes.Status404NotFound, "the report has no such file");
-        });
-
-        // Anyone reads a live report's files; a withdrawn report's are gone with it.
-        app.MapGet("/attachments/{publicId}/{fileName}", async (string publicId, string fileName, HttpContext context, IAttachmentStore attachments,
-            ReportStore reports) =>
-        {
-            if (await attachments.FindAsync(publicId) is not { } attachment || attachment.FileName != fileName)
-                return HttpExchange.Error(StatusCodes.Status404NotFound, "there is no such file here");
-            if (await reports.FindAsync(attachment.ReportId) is not { DeletedAt: null })
-                return HttpExchange.Error(StatusCodes.Status410Gone, "the report this file belonged to was withdrawn");
-            var headers = context.Response.Headers;
-            // The file at this address never changes (a new file gets a new address).
-            headers.CacheControl = "public, max-age=31536000, immutable";
-            // Whatever a file holds, it runs nothing: no script, no plugins, no forms, even opened on its own.
-            headers.ContentSecurityPolicy = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
-            return Results.Stream(attachments.Open(attachment), attachment.MediaType, fileName, enableRangeProcessing: true);
+            var removed = of.Report is { } report ? await service.DetachAsync(author, report, publicId) : await attachments.RemoveAsync(publicId, of.Holder);
+            return removed ? Results.Redirect($"{of.BasePath}?done=removed") : HttpExchange.Error(StatusCodes.Status404NotFound, "there is no such file here");
         });
     }
 
@@ -107,14 +130,11 @@ public static class AttachmentEndpoints
     }
 
     private static async Task<IResult> FilesPageAsync(HttpContext context, IAntiforgery antiforgery, IOptions<NodeOptions> options, IAttachmentStore attachments,
-        ReportRow report, IReadOnlyList<FieldError> errors, string? notice, string description = "", int status = StatusCodes.Status200OK) =>
-        WebForms.Page<FilesPage>(new FilesPageModel(new SiteModel(options.Value.NodeName), WebForms.Antiforgery(context, antiforgery), report.Id, report.LocalSlug!,
-            report.Title, [.. (await attachments.ForReportAsync(report.Id)).Select(a => new FileRow(a.PublicId, $"/attachments/{a.PublicId}/{Uri.EscapeDataString(a.FileName)}",
+        FilesOf of, IReadOnlyList<FieldError> errors, string? notice, string description = "", int status = StatusCodes.Status200OK) =>
+        WebForms.Page<FilesPage>(new FilesPageModel(new SiteModel(options.Value.NodeName), WebForms.Antiforgery(context, antiforgery), of.BackHref, of.BasePath,
+            of.Title, [.. (await attachments.ForAsync(of.Holder)).Select(a => new FileRow(a.PublicId, $"/attachments/{a.PublicId}/{Uri.EscapeDataString(a.FileName)}",
                 a.FileName, a.Description, a.MediaType, a.Size))],
             options.Value.Limits.AttachmentBytes, options.Value.Limits.Report.Attachments, errors, notice, description), status);
 
-    private static async Task<ReportRow?> OwnLiveReportAsync(ReportStore reports, string slug, ClaimsPrincipal user) =>
-        await reports.FindBySlugAsync(slug) is { DeletedAt: null } report && report.LocalAuthorId == BearerTokenAuthentication.ActorId(user) ? report : null;
-
-    private static IResult NoSuchReport() => HttpExchange.Error(StatusCodes.Status404NotFound, "you have no such report (or it was withdrawn)");
+    private static IResult NotFound() => HttpExchange.Error(StatusCodes.Status404NotFound, "you have no such report or draft (or it was withdrawn)");
 }

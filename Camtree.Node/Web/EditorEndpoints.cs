@@ -76,12 +76,50 @@ public static class EditorEndpoints
             await service.SetTranslationAsync(author, report, version);
             return Results.Redirect($"/library/{report.Id}?lang={Uri.EscapeDataString(language)}&done=translation");
         });
+
+        // A draft's versions: kept with the draft, published with it.
+        signedIn.MapGet("/drafts/{id:long}/translations/{language}", async (long id, string language, ClaimsPrincipal user, HttpContext context,
+            IAntiforgery antiforgery, IDraftStore drafts, IOptions<NodeOptions> options) =>
+        {
+            if (!IsLanguageTag(language)) return HttpExchange.Error(StatusCodes.Status400BadRequest, "a version's language is a BCP 47 tag such as es or pt-BR");
+            if (await drafts.FindAsync(id, BearerTokenAuthentication.ActorId(user)) is not { } draft)
+                return HttpExchange.Error(StatusCodes.Status404NotFound, "you have no such draft");
+            var existing = draft.Fields.Translations.FirstOrDefault(t => string.Equals(t.Language, language, StringComparison.OrdinalIgnoreCase));
+            return TranslationPage(context, antiforgery, options, draft.Fields.Title, $"/drafts/{id}", $"/drafts/{id}/translations/{language}", language,
+                TranslationFields.From(existing), existing is not null, []);
+        });
+        signedIn.MapPost("/drafts/{id:long}/translations/{language}", async (long id, string language, IFormCollection form, ClaimsPrincipal user,
+            HttpContext context, IAntiforgery antiforgery, IDraftStore drafts, ReportService service, IOptions<NodeOptions> options) =>
+        {
+            if (!IsLanguageTag(language)) return HttpExchange.Error(StatusCodes.Status400BadRequest, "a version's language is a BCP 47 tag such as es or pt-BR");
+            var owner = BearerTokenAuthentication.ActorId(user);
+            if (await drafts.FindAsync(id, owner) is not { } draft) return HttpExchange.Error(StatusCodes.Status404NotFound, "you have no such draft");
+            var others = draft.Fields.Translations.Where(t => !string.Equals(t.Language, language, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (form["action"] == "remove")
+            {
+                if (others.Count == draft.Fields.Translations.Count) return HttpExchange.Error(StatusCodes.Status404NotFound, $"the draft has no version in {language}");
+                await drafts.UpdateAsync(id, owner, draft.Fields with { Translations = others });
+                return Results.Redirect($"/drafts/{id}?saved=1");
+            }
+            var fields = TranslationFields.FromForm(form);
+            var version = fields.ToDraft(language);
+            if (service.ValidateVersion(draft.Fields.Language, [.. others.Select(t => t.Language)], version) is { Count: > 0 } problems)
+                return TranslationPage(context, antiforgery, options, draft.Fields.Title, $"/drafts/{id}", $"/drafts/{id}/translations/{language}", language,
+                    fields, others.Count < draft.Fields.Translations.Count, Errors(problems), StatusCodes.Status400BadRequest);
+            await drafts.UpdateAsync(id, owner, draft.Fields with { Translations = [.. others, version] });
+            return Results.Redirect($"/drafts/{id}?saved=1");
+        });
     }
 
     private static IResult TranslationPage(HttpContext context, IAntiforgery antiforgery, IOptions<NodeOptions> options, ReportRow report, string language,
         TranslationFields fields, bool exists, IReadOnlyList<FieldError> errors, int status = StatusCodes.Status200OK) =>
-        WebForms.Page<TranslationPage>(new TranslationPageModel(Site(options), WebForms.Antiforgery(context, antiforgery), report.Title, report.LocalSlug!,
-            report.Id, language, Library.Search.FacetLabels.Label("language", language, System.Globalization.CultureInfo.CurrentUICulture), fields, exists, errors),
+        TranslationPage(context, antiforgery, options, report.Title, $"/library/{report.Id}", $"/reports/{report.LocalSlug}/translations/{language}",
+            language, fields, exists, errors, status);
+
+    private static IResult TranslationPage(HttpContext context, IAntiforgery antiforgery, IOptions<NodeOptions> options, string title, string back,
+        string action, string language, TranslationFields fields, bool exists, IReadOnlyList<FieldError> errors, int status = StatusCodes.Status200OK) =>
+        WebForms.Page<TranslationPage>(new TranslationPageModel(Site(options), WebForms.Antiforgery(context, antiforgery), string.IsNullOrWhiteSpace(title) ? "—" : title,
+            back, action, language, Library.Search.FacetLabels.Label("language", language, System.Globalization.CultureInfo.CurrentUICulture), fields, exists, errors),
             status);
 
     private static bool IsLanguageTag(string? tag) =>
@@ -94,8 +132,12 @@ public static class EditorEndpoints
         var fields = EditorFields.FromForm(form);
         long? draftId = long.TryParse(form["draftId"], out var id) ? id : null;
         // A draft id names one of this practitioner's drafts, or nothing: another's draft is not found, never written.
-        if (draftId is { } existing && await drafts.FindAsync(existing, owner) is null)
-            return HttpExchange.Error(StatusCodes.Status404NotFound, "you have no such draft");
+        if (draftId is { } existing)
+        {
+            if (await drafts.FindAsync(existing, owner) is not { } stored) return HttpExchange.Error(StatusCodes.Status404NotFound, "you have no such draft");
+            // The versions in other languages are written on their own page: the editor's form does not carry them.
+            fields = fields with { Translations = stored.Fields.Translations };
+        }
         var action = form["action"].ToString();
         // An edit names one of this practitioner's live reports, or it is refused before anything is saved.
         ReportRow? editing = null;
@@ -110,7 +152,7 @@ public static class EditorEndpoints
                 return WebForms.Page<EditorPage>(new EditorPageModel(Site(options), WebForms.Antiforgery(context, antiforgery), draftId, fields, Errors(problems), null, null), StatusCodes.Status400BadRequest);
             if (await actors.FindAsync(owner) is not { } author) return Results.Redirect("/sign-in");
             // An edit keeps the report's IRI and sends Update; a new one is published and sends Create.
-            var published = editing is null ? await service.PublishAsync(author, draft) : await service.EditAsync(author, editing, draft);
+            var published = editing is null ? await service.PublishAsync(author, draft, draftId) : await service.EditAsync(author, editing, draft);
             if (draftId is { } done) await drafts.DeleteAsync(done, owner);
             return Results.Redirect($"/library/{published.Id}");
         }
@@ -121,6 +163,13 @@ public static class EditorEndpoints
         // The script's autosave: the draft's id (for the next saves) and when, in the reader's clock format.
         if (action == "autosave")
             return Results.Json(new { draftId, savedAt = time.GetLocalNow().ToString("t", System.Globalization.CultureInfo.CurrentCulture) });
+        // Saved first, then to the page for a version or for files: nothing typed is lost on the way. An edit of a
+        // published report has them on the report itself.
+        if (action == "translate")
+            return IsLanguageTag(form["translateTo"]) ? Results.Redirect(editing is null ? $"/drafts/{draftId}/translations/{form["translateTo"]}"
+                    : $"/reports/{editing.LocalSlug}/translations/{form["translateTo"]}")
+                : HttpExchange.Error(StatusCodes.Status400BadRequest, "choose the language of the version (a BCP 47 tag such as es or pt-BR)");
+        if (action == "files") return Results.Redirect(editing is null ? $"/drafts/{draftId}/files" : $"/reports/{editing.LocalSlug}/files");
         if (action != "preview") return Results.Redirect($"/drafts/{draftId}?saved=1");
         var preview = fields.ToDraft();
         return WebForms.Page<EditorPage>(new EditorPageModel(Site(options), WebForms.Antiforgery(context, antiforgery), draftId, fields, Errors(service.Validate(preview)), "Draft saved.",

@@ -9,8 +9,9 @@ namespace Camtree.Tests.Journeys;
 /// <summary>
 /// The practitioner app in a real browser (Debian's Chromium driven by Playwright), across two real nodes: a teacher on
 /// A joins by invitation and writes her first report in Spanish with the guided editor (saves a draft, leaves, comes
-/// back, publishes); a teacher on B, in English, finds her, follows her, finds the report in search and comments; the
-/// author sees the follower and the comment. Every page visited passes axe-core; each step leaves a screenshot in
+/// back, the draft saving itself as she types, adds a photograph and an English version, publishes); a teacher on B, in
+/// English, finds her, follows her, finds the report in search, reads its English version and comments; the author sees
+/// the follower and the comment. Every page visited passes axe-core; each step leaves a screenshot in
 /// <c>browser-artifacts/</c> beside the test assembly.
 /// </summary>
 [Collection(BrowserCollection.Name)]
@@ -119,23 +120,18 @@ public sealed class PractitionerJourneyTests(ChromiumFixture chromium) : IAsyncL
         }, "the draft saved as the page was left");
         Assert.Equal("Tres preguntas al final de cada clase.", await page.GetByLabel("Qué hicimos").InputValueAsync());
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Publicar" }).ClickAsync();
-        await page.WaitForURLAsync("**/library/*");
-        await CheckAsync(page, "report");
-        Assert.Contains("Por qué empezamos", await page.ContentAsync());
-        var reportUrl = page.Url;
-
-        // A file with the report: a photograph of an exit ticket, described for readers who cannot see it.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Archivos" }).ClickAsync();
+        // Before publishing: a file with the report, a photograph of an exit ticket described for readers who cannot see it…
+        await page.GetByRole(AriaRole.Button, new() { Name = "Adjuntar archivos (imágenes, PDF)" }).ClickAsync();
+        await page.WaitForURLAsync("**/drafts/*/files");
         await CheckAsync(page, "files");
         await page.GetByLabel("Imagen o PDF").SetInputFilesAsync(new FilePayload { Name = "boleto.png", MimeType = "image/png", Buffer = Node.AttachmentTests.Png });
         await page.GetByLabel("Qué es").FillAsync("Un boleto de salida con tres preguntas, respondido a lápiz");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Adjuntar" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Adjuntar", Exact = true }).ClickAsync();
         await page.WaitForURLAsync("**done=added");
         Assert.Equal(1, await page.Locator("img.thumbnail[alt='Un boleto de salida con tres preguntas, respondido a lápiz']").CountAsync());
 
-        // And a version in English, for colleagues who read English.
-        await page.GotoAsync(reportUrl);
+        // …and a version in English, for colleagues who read English.
+        await page.GotoAsync(draftUrl);
         await page.GetByLabel("Añadir o cambiar una versión en").SelectOptionAsync("en");
         await page.GetByRole(AriaRole.Button, new() { Name = "Escribir esta versión" }).ClickAsync();
         await page.WaitForURLAsync("**/translations/en");
@@ -143,8 +139,14 @@ public sealed class PractitionerJourneyTests(ChromiumFixture chromium) : IAsyncL
         await page.GetByLabel("Título").FillAsync("Exit tickets in Year 5 mathematics");
         await page.GetByLabel("Hallazgos").FillAsync("Formative assessment with exit tickets changed how we plan.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Publicar esta versión" }).ClickAsync();
-        await page.WaitForURLAsync("**lang=en**");
-        Assert.Equal("Exit tickets in Year 5 mathematics", await page.Locator("h1").InnerTextAsync());
+        await page.WaitForURLAsync("**/drafts/*?saved=1");
+        Assert.Equal(1, await page.GetByRole(AriaRole.Link, new() { Name = "Exit tickets in Year 5 mathematics" }).CountAsync());
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publicar", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync("**/library/*");
+        await CheckAsync(page, "report");
+        Assert.Contains("Por qué empezamos", await page.ContentAsync());
+        Assert.Equal(1, await page.Locator("figure img[alt='Un boleto de salida con tres preguntas, respondido a lápiz']").CountAsync());
 
         // On B, Tom finds it in search (diacritics folded), opens it, and comments.
         await Eventually.TrueAsync(async () =>
@@ -160,7 +162,7 @@ public sealed class PractitionerJourneyTests(ChromiumFixture chromium) : IAsyncL
             await tomPage.ReloadAsync();
             return await tomPage.Locator("h1").InnerTextAsync() == "Exit tickets in Year 5 mathematics"
                 && await tomPage.GetByRole(AriaRole.Link, new() { Name = "Un boleto de salida con tres preguntas, respondido a lápiz" }).CountAsync() == 1;
-        }, "the Updates with the English version and the file to reach B");
+        }, "the report with its English version and its file to reach B");
         await CheckAsync(tomPage, "report-on-b");
         Assert.Equal(1, await tomPage.Locator("nav.versions a[hreflang=es]").CountAsync());
         await tomPage.GetByLabel("Your comment").FillAsync("We tried exit tickets in Year 6 too: *three questions* worked best.");

@@ -125,6 +125,59 @@ public sealed class AttachmentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_drafts_file_and_version_stay_its_authors_until_it_is_published_and_then_travel_with_its_Create()
+    {
+        var ana = await _a.AddPractitionerAsync("ana", "Ana Rojas");
+        await _a.AddPractitionerAsync("caio", "Caio Lima");
+        var reader = await _b.AddPractitionerAsync("bea", "Bea Santos");
+        using (var follow = await reader.Api.PostAsJsonAsync("/api/v1/follows", new { target = ana.Handle })) Assert.True(follow.IsSuccessStatusCode);
+        await Eventually.TrueAsync(async () => (await _a.Get<FollowStore>().ListFollowersAsync(ana.Actor.Id)).Any(), "B's follow");
+        using var browser = await SignedInAsync("ana");
+        var draft = new Dictionary<string, string> { ["title"] = "Exit tickets in Year 4", ["language"] = "en", ["findings"] = "Sooner feedback." };
+
+        // "Attach files" saves the draft first, then opens its files page.
+        using var toFiles = await browser.SubmitAsync("/write", "/write", new Dictionary<string, string>(draft) { ["action"] = "files" });
+        var files = toFiles.Headers.Location!.OriginalString;
+        Assert.Matches("^/drafts/[0-9]+/files$", files);
+        var draftPath = files[..^"/files".Length];
+        using (var image = await browser.UploadAsync(files, files, new Dictionary<string, string> { ["description"] = "An exit ticket" }, "ticket.png", Png, "image/png"))
+            Assert.Equal($"{files}?done=added", image.Headers.Location!.OriginalString);
+        var fileHref = System.Text.RegularExpressions.Regex.Match(await browser.PageAsync(files), "href=\"(/attachments/[^\"]+)\"").Groups[1].Value;
+        using (var own = await browser.GetAsync(fileHref)) Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        using (var visitor = await _a.Http.GetAsync(fileHref)) Assert.Equal(HttpStatusCode.NotFound, visitor.StatusCode); // not published yet
+        using var caio = await SignedInAsync("caio");
+        using (var other = await caio.GetAsync(fileHref)) Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        using (var notHis = await caio.GetAsync(files)) Assert.Equal(HttpStatusCode.NotFound, notHis.StatusCode);
+
+        // "Write this version" saves the draft too; the version waits in the draft, and the form keeps it.
+        var draftId = draftPath.Split('/')[^1];
+        using (var toVersion = await browser.SubmitAsync(draftPath, "/write", new Dictionary<string, string>(draft) { ["action"] = "translate", ["translateTo"] = "es", ["draftId"] = draftId }))
+            Assert.Equal($"{draftPath}/translations/es", toVersion.Headers.Location!.OriginalString);
+        using (var version = await browser.SubmitAsync($"{draftPath}/translations/es", $"{draftPath}/translations/es",
+                   new Dictionary<string, string> { ["title"] = "Boletos de salida", ["findings"] = "Retroalimentación antes." }))
+            Assert.Equal($"{draftPath}?saved=1", version.Headers.Location!.OriginalString);
+        using (var saved = await browser.SubmitAsync(draftPath, "/write", new Dictionary<string, string>(draft) { ["action"] = "save", ["draftId"] = draftId }))
+            Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Contains(">Boletos de salida</a>", await browser.PageAsync(draftPath));
+        using (var wrongLanguage = await browser.SubmitAsync($"{draftPath}/translations/en", $"{draftPath}/translations/en",
+                   new Dictionary<string, string> { ["title"] = "Same language", ["findings"] = "x" }))
+            Assert.Equal(HttpStatusCode.BadRequest, wrongLanguage.StatusCode);
+
+        // Published: the Create carries the version and the file, the file is public, and the draft is gone.
+        using (var published = await browser.SubmitAsync(draftPath, "/write", new Dictionary<string, string>(draft) { ["action"] = "publish", ["draftId"] = draftId }))
+            Assert.StartsWith("/library/", published.Headers.Location!.OriginalString);
+        var report = (await _a.Get<ReportStore>().ListAsync(ReportOrigin.Local, ana.Actor.Id, limit: 1)).Single();
+        var article = await ArticleAsync(report.Iri);
+        Assert.Equal("Boletos de salida", article.GetProperty("nameMap").GetProperty("es").GetString());
+        Assert.EndsWith(fileHref, Assert.Single(article.GetProperty("attachment").EnumerateArray()).GetProperty("url").GetString());
+        using (var visitor = await _a.Http.GetAsync(fileHref)) Assert.Equal(HttpStatusCode.OK, visitor.StatusCode);
+        using (var gone = await browser.GetAsync(draftPath)) Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        var copy = await Eventually.GetAsync(async () => await _b.Get<ReportStore>().FindByIriAsync(report.Iri), "the Create to reach B");
+        Assert.Single(copy.AttachmentList);
+        Assert.Equal("es", Assert.Single(copy.TranslationList).Language);
+    }
+
+    [Fact]
     public async Task What_is_not_an_image_or_a_PDF_too_large_undescribed_forged_or_someone_elses_is_refused_and_nothing_is_stored()
     {
         var ana = await _a.AddPractitionerAsync("ana", "Ana Rojas");
@@ -167,7 +220,7 @@ public sealed class AttachmentTests : IAsyncLifetime
         using (var upload = await caio.UploadAsync("/settings", files, described, "ticket.png", Png, "image/png"))
             Assert.Equal(HttpStatusCode.NotFound, upload.StatusCode);
 
-        Assert.Empty(await _a.Get<IAttachmentStore>().ForReportAsync(report.Id));
+        Assert.Empty(await _a.Get<IAttachmentStore>().ForAsync(AttachmentHolder.Report(report.Id)));
         Assert.Null((await _a.Get<ReportStore>().FindAsync(report.Id))!.Attachments);
         Assert.False(Directory.Exists(Path.Combine(_a.DataDirectory, "attachments")) && Directory.EnumerateFiles(Path.Combine(_a.DataDirectory, "attachments"), "*", SearchOption.AllDirectories).Any());
     }

@@ -141,4 +141,30 @@ public sealed class TranslationTests : IAsyncLifetime
         using (var post = await caio.SubmitAsync("/settings", $"{path}/es", Spanish())) Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
         Assert.Empty((await _a.Get<ReportStore>().FindAsync(report.Id))!.TranslationList);
     }
+
+    [Fact]
+    public async Task The_JSON_API_publishes_a_report_with_its_versions_and_refuses_one_in_its_own_language()
+    {
+        var ana = await _a.AddPractitionerAsync("ana", "Ana Rojas");
+        using (var same = await ana.Api.PostAsJsonAsync("/api/v1/reports", new
+               {
+                   title = "Exit tickets", language = "en", findings = "Sooner.",
+                   translations = new[] { new { language = "en", title = "Exit tickets again", findings = "Sooner." } },
+               }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, same.StatusCode);
+            Assert.Contains("the version in en: the report is already written in this language", await same.Content.ReadAsStringAsync());
+        }
+        Assert.Empty(await _a.Get<ReportStore>().ListAsync(ReportOrigin.Local, limit: 1));
+        using (var published = await ana.Api.PostAsJsonAsync("/api/v1/reports", new
+               {
+                   title = "Exit tickets", language = "en", findings = "Sooner.",
+                   translations = new[] { new { language = "pt-BR", title = "Bilhetes de saída", findings = "Mais cedo." } },
+               }))
+            Assert.Equal(HttpStatusCode.Created, published.StatusCode);
+        var report = (await _a.Get<ReportStore>().ListAsync(ReportOrigin.Local, limit: 1)).Single();
+        var article = await ArticleAsync(report.Iri);
+        Assert.Equal("Bilhetes de saída", article.GetProperty("nameMap").GetProperty("pt-BR").GetString());
+        Assert.Contains("<strong>Resultados:</strong> Mais cedo.", article.GetProperty("summaryMap").GetProperty("pt-BR").GetString());
+    }
 }

@@ -30,6 +30,8 @@ public sealed record EditorFields
     /// as it is, in one field, before any sections.
     /// </summary>
     public string OtherBody { get; init; } = "";
+    /// <summary>Versions in other languages written for this draft (on their own page), published with it.</summary>
+    public IReadOnlyList<TranslationDraft> Translations { get; init; } = [];
     /// <summary>When this edits a published report: its slug (publishing sends an <c>Update</c> instead of a <c>Create</c>).</summary>
     public string? ReportSlug { get; init; }
 
@@ -77,6 +79,7 @@ public sealed record EditorFields
         Themes = [.. Themes.Split([' ', ',', ';', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(t => t.TrimStart('#').ToLowerInvariant())
             .Where(t => t.Length > 0).Distinct()],
         License = Blank(License),
+        Translations = Translations,
     };
 
     private static string? Blank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

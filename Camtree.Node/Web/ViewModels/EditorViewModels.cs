@@ -59,7 +59,9 @@ public static class EditorChoices
 /// The page for a version of a published report in another language: the report it belongs to, the language, what is
 /// typed (the abstract's parts and the template's sections, under headings in that language) and what is wrong with it.
 /// </summary>
-public sealed record TranslationPageModel(SiteModel Site, AntiforgeryField Antiforgery, string ReportTitle, string ReportSlug, long ReportId,
+/// <param name="BackHref">The report's page, or the draft's editor.</param>
+/// <param name="FormAction">Where the form posts: the report's version, or the draft's.</param>
+public sealed record TranslationPageModel(SiteModel Site, AntiforgeryField Antiforgery, string ReportTitle, string BackHref, string FormAction,
     string Language, string LanguageName, TranslationFields Fields, bool Exists, IReadOnlyList<FieldError> Errors)
 {
     public bool HasError(string field) => Errors.Any(e => e.Field == field);
@@ -74,6 +76,14 @@ public sealed record TranslationFields(string Title, string ResearchContext, str
         string Text(string name, int max = 100_000) => form[name].ToString() is { Length: > 0 } value ? value[..Math.Min(value.Length, max)] : "";
         return new(Text("title", 1_000), Text("researchContext"), Text("aims"), Text("methods"), Text("findings"),
             ReportTemplate.Sections.ToDictionary(s => s.Field, s => (string?)Text(s.Field)), Text("otherBody"));
+    }
+
+    /// <summary>A draft's version, split back into the template's parts.</summary>
+    public static TranslationFields From(Library.TranslationDraft? version)
+    {
+        if (version is null) return From((Storage.ReportTranslation?)null);
+        var (sections, other) = ReportTemplate.Split(version.Language, version.Body);
+        return new(version.Title, version.ResearchContext, version.Aims, version.Methods, version.Findings, sections, other);
     }
 
     public static TranslationFields From(Storage.ReportTranslation? translation)
@@ -93,7 +103,9 @@ public sealed record TranslationFields(string Title, string ResearchContext, str
 }
 
 /// <summary>A report's files page: what it carries, and the form to add one (with its limits said).</summary>
-public sealed record FilesPageModel(SiteModel Site, AntiforgeryField Antiforgery, long ReportId, string ReportSlug, string ReportTitle,
+/// <param name="BasePath">The files' path: <c>/reports/{slug}/files</c>, or <c>/drafts/{id}/files</c> before publishing.</param>
+/// <param name="BackHref">The report's page, or the draft's editor.</param>
+public sealed record FilesPageModel(SiteModel Site, AntiforgeryField Antiforgery, string BackHref, string BasePath, string ReportTitle,
     IReadOnlyList<FileRow> Files, int MaxBytes, int MaxFiles, IReadOnlyList<FieldError> Errors, string? Notice, string Description)
 {
     public bool HasError(string field) => Errors.Any(e => e.Field == field);
