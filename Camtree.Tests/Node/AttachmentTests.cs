@@ -36,29 +36,11 @@ public sealed class AttachmentTests : IAsyncLifetime
         await _b.DisposeAsync();
     }
 
-    private async Task<Browser> SignedInAsync(string userName)
-    {
-        await using (var scope = _a.Services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<AccountService>().SetPasswordAsync(userName, "exit tickets every friday");
-        var browser = new Browser(_a.BaseUrl);
-        using var signedIn = await browser.SubmitAsync("/sign-in", "/sign-in", new Dictionary<string, string> { ["userName"] = userName, ["password"] = "exit tickets every friday" });
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        return browser;
-    }
-
     private async Task<ReportRow> PublishAsync(Practitioner author, string title)
     {
         using (var published = await author.Api.PostAsJsonAsync("/api/v1/reports", new { title, language = "en", findings = "Sooner feedback." }))
             Assert.Equal(HttpStatusCode.Created, published.StatusCode);
         return (await _a.Get<ReportStore>().ListAsync(ReportOrigin.Local, author.Actor.Id, limit: 1)).Single();
-    }
-
-    private async Task<JsonElement> ArticleAsync(string iri)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, iri);
-        request.Headers.Accept.ParseAdd("application/activity+json");
-        using var response = await _a.Http.SendAsync(request);
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     [Fact]
@@ -69,7 +51,7 @@ public sealed class AttachmentTests : IAsyncLifetime
         using (var follow = await reader.Api.PostAsJsonAsync("/api/v1/follows", new { target = ana.Handle })) Assert.True(follow.IsSuccessStatusCode);
         await Eventually.TrueAsync(async () => (await _a.Get<FollowStore>().ListFollowersAsync(ana.Actor.Id)).Any(), "B's follow");
         var report = await PublishAsync(ana, "Exit tickets in Year 4");
-        using var browser = await SignedInAsync("ana");
+        using var browser = await _a.SignInAsync("ana");
         var files = $"/reports/{report.LocalSlug}/files";
         Assert.Contains($"href=\"{files}\"", await browser.PageAsync($"/library/{report.Id}"));
 
@@ -85,7 +67,7 @@ public sealed class AttachmentTests : IAsyncLifetime
             Assert.Contains("a report carries at most 2 files", await third.Content.ReadAsStringAsync());
         }
 
-        var attachments = (await ArticleAsync(report.Iri)).GetProperty("attachment").EnumerateArray().ToList();
+        var attachments = (await _a.ActivityPubAsync(report.Iri)).GetProperty("attachment").EnumerateArray().ToList();
         Assert.Equal(2, attachments.Count);
         Assert.Equal("Document", attachments[0].GetProperty("type").GetString());
         Assert.Equal("image/png", attachments[0].GetProperty("mediaType").GetString());
@@ -118,7 +100,7 @@ public sealed class AttachmentTests : IAsyncLifetime
         var pdfId = attachments[1].GetProperty("url").GetString()!.Split('/')[^2];
         using (var removed = await browser.SubmitAsync(files, $"{files}/{pdfId}/remove", new Dictionary<string, string>()))
             Assert.Equal($"{files}?done=removed", removed.Headers.Location!.OriginalString);
-        Assert.Single((await ArticleAsync(report.Iri)).GetProperty("attachment").EnumerateArray());
+        Assert.Single((await _a.ActivityPubAsync(report.Iri)).GetProperty("attachment").EnumerateArray());
         await Eventually.TrueAsync(async () => (await _b.Get<ReportStore>().FindByIriAsync(report.Iri))!.AttachmentList.Count == 1, "the removal to reach B");
         using (var withdraw = await ana.Api.DeleteAsync($"/api/v1/reports/{report.LocalSlug}")) Assert.True(withdraw.IsSuccessStatusCode);
         using (var gone = await _a.Http.GetAsync(imageUrl)) Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
@@ -132,7 +114,7 @@ public sealed class AttachmentTests : IAsyncLifetime
         var reader = await _b.AddPractitionerAsync("bea", "Bea Santos");
         using (var follow = await reader.Api.PostAsJsonAsync("/api/v1/follows", new { target = ana.Handle })) Assert.True(follow.IsSuccessStatusCode);
         await Eventually.TrueAsync(async () => (await _a.Get<FollowStore>().ListFollowersAsync(ana.Actor.Id)).Any(), "B's follow");
-        using var browser = await SignedInAsync("ana");
+        using var browser = await _a.SignInAsync("ana");
         var draft = new Dictionary<string, string> { ["title"] = "Exit tickets in Year 4", ["language"] = "en", ["findings"] = "Sooner feedback." };
 
         // "Attach files" saves the draft first, then opens its files page.
@@ -145,7 +127,7 @@ public sealed class AttachmentTests : IAsyncLifetime
         var fileHref = System.Text.RegularExpressions.Regex.Match(await browser.PageAsync(files), "href=\"(/attachments/[^\"]+)\"").Groups[1].Value;
         using (var own = await browser.GetAsync(fileHref)) Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         using (var visitor = await _a.Http.GetAsync(fileHref)) Assert.Equal(HttpStatusCode.NotFound, visitor.StatusCode); // not published yet
-        using var caio = await SignedInAsync("caio");
+        using var caio = await _a.SignInAsync("caio");
         using (var other = await caio.GetAsync(fileHref)) Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
         using (var notHis = await caio.GetAsync(files)) Assert.Equal(HttpStatusCode.NotFound, notHis.StatusCode);
 
@@ -167,7 +149,7 @@ public sealed class AttachmentTests : IAsyncLifetime
         using (var published = await browser.SubmitAsync(draftPath, "/write", new Dictionary<string, string>(draft) { ["action"] = "publish", ["draftId"] = draftId }))
             Assert.StartsWith("/library/", published.Headers.Location!.OriginalString);
         var report = (await _a.Get<ReportStore>().ListAsync(ReportOrigin.Local, ana.Actor.Id, limit: 1)).Single();
-        var article = await ArticleAsync(report.Iri);
+        var article = await _a.ActivityPubAsync(report.Iri);
         Assert.Equal("Boletos de salida", article.GetProperty("nameMap").GetProperty("es").GetString());
         Assert.EndsWith(fileHref, Assert.Single(article.GetProperty("attachment").EnumerateArray()).GetProperty("url").GetString());
         using (var visitor = await _a.Http.GetAsync(fileHref)) Assert.Equal(HttpStatusCode.OK, visitor.StatusCode);
@@ -178,13 +160,73 @@ public sealed class AttachmentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_file_whose_update_cannot_be_stored_is_not_left_half_attached()
+    {
+        var ana = await _a.AddPractitionerAsync("ana", "Ana Rojas");
+        var report = await PublishAsync(ana, "Exit tickets");
+        // The database refuses the Update (its outbox is out of reach for a moment): the attach fails, and leaves nothing.
+        await using (var connection = await _a.Get<Database>().OpenAsync())
+            await Dapper.SqlMapper.ExecuteAsync(connection, "ALTER TABLE outbox RENAME TO outbox_away");
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => _a.Get<Camtree.Node.Library.ReportService>().AttachAsync(ana.Actor, report, "ticket.png", "A ticket", Png));
+        }
+        finally
+        {
+            await using var connection = await _a.Get<Database>().OpenAsync();
+            await Dapper.SqlMapper.ExecuteAsync(connection, "ALTER TABLE outbox_away RENAME TO outbox");
+        }
+        Assert.Empty(await _a.Get<IAttachmentStore>().ForAsync(AttachmentHolder.Report(report.Id)));
+        Assert.Null((await _a.Get<ReportStore>().FindAsync(report.Id))!.Attachments);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_a.DataDirectory, "attachments"), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task An_upload_larger_than_the_limit_without_a_length_is_cut_off_and_refused()
+    {
+        var ana = await _a.AddPractitionerAsync("ana", "Ana Rojas");
+        var report = await PublishAsync(ana, "Exit tickets");
+        using var browser = await _a.SignInAsync("ana");
+        var files = $"/reports/{report.LocalSlug}/files";
+        var token = Browser.AntiforgeryToken(await browser.PageAsync(files));
+        // Chunked (no Content-Length): the limit stops the read, whatever the sender meant to send.
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent("A big one"), "description" },
+            { new StreamContent(new MemoryStream(new byte[300_000])), "file", "big.pdf" },
+        };
+        using var chunked = new HttpRequestMessage(HttpMethod.Post, files) { Content = new ChunkedContent(form) };
+        using var refused = await browser.SendAsync(chunked);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("the form could not be read", await refused.Content.ReadAsStringAsync());
+        Assert.Empty(await _a.Get<IAttachmentStore>().ForAsync(AttachmentHolder.Report(report.Id)));
+    }
+
+    /// <summary>A body sent without its length (Transfer-Encoding: chunked), as a client streaming a file does.</summary>
+    private sealed class ChunkedContent : HttpContent
+    {
+        private readonly HttpContent inner;
+
+        public ChunkedContent(HttpContent inner)
+        {
+            this.inner = inner;
+            Headers.ContentType = inner.Headers.ContentType; // the multipart boundary
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => await inner.CopyToAsync(stream);
+        protected override bool TryComputeLength(out long length) { length = 0; return false; }
+        protected override void Dispose(bool disposing) { if (disposing) inner.Dispose(); base.Dispose(disposing); }
+    }
+
+    [Fact]
     public async Task What_is_not_an_image_or_a_PDF_too_large_undescribed_forged_or_someone_elses_is_refused_and_nothing_is_stored()
     {
         var ana = await _a.AddPractitionerAsync("ana", "Ana Rojas");
         await _a.AddPractitionerAsync("caio", "Caio Lima");
         var report = await PublishAsync(ana, "Exit tickets");
         var files = $"/reports/{report.LocalSlug}/files";
-        using var browser = await SignedInAsync("ana");
+        using var browser = await _a.SignInAsync("ana");
         var described = new Dictionary<string, string> { ["description"] = "A picture" };
 
         // An SVG (it can carry script) named and typed as a PNG.
@@ -215,7 +257,7 @@ public sealed class AttachmentTests : IAsyncLifetime
             Assert.Contains("choose a file to attach", await noFile.Content.ReadAsStringAsync());
         }
 
-        using var caio = await SignedInAsync("caio");
+        using var caio = await _a.SignInAsync("caio");
         using (var notHis = await caio.GetAsync(files)) Assert.Equal(HttpStatusCode.NotFound, notHis.StatusCode);
         using (var upload = await caio.UploadAsync("/settings", files, described, "ticket.png", Png, "image/png"))
             Assert.Equal(HttpStatusCode.NotFound, upload.StatusCode);

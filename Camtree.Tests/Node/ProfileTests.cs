@@ -20,16 +20,6 @@ public sealed class ProfileTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _node.DisposeAsync();
 
-    private async Task<Browser> SignedInAsync(string userName, string password)
-    {
-        await using (var scope = _node.Services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<AccountService>().SetPasswordAsync(userName, password);
-        var browser = new Browser(_node.BaseUrl);
-        using var signedIn = await browser.SubmitAsync("/sign-in", "/sign-in", new Dictionary<string, string> { ["userName"] = userName, ["password"] = password });
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        return browser;
-    }
-
     private static List<KeyValuePair<string, string>> Profile(string orcid, string country, params string[] languages) =>
     [
         new("displayName", "Ana Souza"), new("summary", "Anos iniciais."), new("affiliation", "EMEF Paulo Freire"), new("orcid", orcid), new("country", country),
@@ -40,7 +30,7 @@ public sealed class ProfileTests : IAsyncLifetime
     public async Task The_settings_page_fills_in_the_profile_that_the_actor_and_the_profile_page_show()
     {
         var ana = await _node.AddPractitionerAsync("ana", "Ana Souza");
-        using var browser = await SignedInAsync("ana", "exit tickets every friday");
+        using var browser = await _node.SignInAsync("ana", "exit tickets every friday");
         // Typed as people type it: bare, without hyphens; stored as its URI.
         using (var saved = await browser.SubmitAsync("/settings", "/settings/profile", Profile("000000021825 0097".Replace(" ", ""), "BR", "pt-BR", "es")))
             Assert.Equal("/settings?done=profile", saved.Headers.Location!.OriginalString);
@@ -74,7 +64,7 @@ public sealed class ProfileTests : IAsyncLifetime
     public async Task A_wrong_ORCID_iD_an_unknown_country_and_too_many_languages_are_listed_and_what_was_typed_is_kept()
     {
         await _node.AddPractitionerAsync("ana", "Ana Souza");
-        using var browser = await SignedInAsync("ana", "exit tickets every friday");
+        using var browser = await _node.SignInAsync("ana", "exit tickets every friday");
         // The last character of ORCID's own example changed: its check character no longer checks out.
         using var wrong = await browser.SubmitAsync("/settings", "/settings/profile",
             Profile("0000-0002-1825-0098", "ZZ", "en", "es", "pt-BR", "pt-PT", "fil", "fr", "de", "it", "ca", "cy", "ga"));
@@ -99,10 +89,10 @@ public sealed class ProfileTests : IAsyncLifetime
         Assert.Contains($"search there for @ana@{_node.Authority}", visitor);
         Assert.DoesNotContain("action=\"/follow\"", visitor);
 
-        using var ana = await SignedInAsync("ana", "exit tickets every friday");
+        using var ana = await _node.SignInAsync("ana", "exit tickets every friday");
         Assert.Contains("href=\"/settings\">Edit your profile</a>", await ana.PageAsync("/@ana"));
 
-        using var bea = await SignedInAsync("bea", "lesson study in year four");
+        using var bea = await _node.SignInAsync("bea", "lesson study in year four");
         Assert.Contains("Follow Ana Souza</button>", await bea.PageAsync("/@ana"));
         using (var follow = await bea.SubmitAsync("/@ana", "/follow", new Dictionary<string, string> { ["target"] = $"{_node.BaseUrl}/users/ana", ["back"] = "/@ana" }))
             Assert.Equal("/@ana", follow.Headers.Location!.OriginalString);

@@ -30,29 +30,11 @@ public sealed class TranslationTests : IAsyncLifetime
         await _b.DisposeAsync();
     }
 
-    private static async Task<Browser> SignedInAsync(TestNode node, string userName)
-    {
-        await using (var scope = node.Services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<AccountService>().SetPasswordAsync(userName, "exit tickets every friday");
-        var browser = new Browser(node.BaseUrl);
-        using var signedIn = await browser.SubmitAsync("/sign-in", "/sign-in", new Dictionary<string, string> { ["userName"] = userName, ["password"] = "exit tickets every friday" });
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        return browser;
-    }
-
     private static Dictionary<string, string> Spanish() => new()
     {
         ["title"] = "Boletos de salida en cuarto grado", ["researchContext"] = "Una escuela rural de Chile.", ["aims"] = "Saber qué entendieron.",
         ["findings"] = "La retroalimentación llegó antes.", ["whatWeDid"] = "Tres preguntas al final de cada clase de matemáticas.",
     };
-
-    private async Task<JsonElement> ArticleAsync(string iri)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, iri);
-        request.Headers.Accept.ParseAdd("application/activity+json");
-        using var response = await _a.Http.SendAsync(request);
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
 
     [Fact]
     public async Task A_Spanish_version_reaches_the_other_node_and_Spanish_readers_see_it()
@@ -66,7 +48,7 @@ public sealed class TranslationTests : IAsyncLifetime
         var report = (await _a.Get<ReportStore>().ListAsync(ReportOrigin.Local, limit: 1)).Single();
         var copy = await Eventually.GetAsync(async () => await _b.Get<ReportStore>().FindByIriAsync(report.Iri), "the report to reach B");
 
-        using var browser = await SignedInAsync(_a, "ana");
+        using var browser = await _a.SignInAsync("ana");
         var page = await browser.PageAsync($"/library/{report.Id}");
         Assert.Contains($"action=\"/reports/{report.LocalSlug}/translate\"", page);
         using (var chosen = await browser.GetAsync($"/reports/{report.LocalSlug}/translate?language=es"))
@@ -76,7 +58,7 @@ public sealed class TranslationTests : IAsyncLifetime
         using (var saved = await browser.SubmitAsync($"/reports/{report.LocalSlug}/translations/es", $"/reports/{report.LocalSlug}/translations/es", Spanish()))
             Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
 
-        var article = await ArticleAsync(report.Iri);
+        var article = await _a.ActivityPubAsync(report.Iri);
         Assert.Equal("Exit tickets in Year 4", article.GetProperty("nameMap").GetProperty("en").GetString());
         Assert.Equal("Boletos de salida en cuarto grado", article.GetProperty("nameMap").GetProperty("es").GetString());
         Assert.Contains("<strong>Hallazgos:</strong> La retroalimentación llegó antes.", article.GetProperty("summaryMap").GetProperty("es").GetString());
@@ -105,7 +87,7 @@ public sealed class TranslationTests : IAsyncLifetime
         using (var removed = await browser.SubmitAsync($"/reports/{report.LocalSlug}/translations/es", $"/reports/{report.LocalSlug}/translations/es",
                    new Dictionary<string, string> { ["action"] = "remove" }))
             Assert.Equal($"/library/{report.Id}?done=translation-removed", removed.Headers.Location!.OriginalString);
-        Assert.False((await ArticleAsync(report.Iri)).GetProperty("nameMap").TryGetProperty("es", out _));
+        Assert.False((await _a.ActivityPubAsync(report.Iri)).GetProperty("nameMap").TryGetProperty("es", out _));
         await Eventually.TrueAsync(async () => (await _b.Get<ReportStore>().FindByIriAsync(report.Iri))!.TranslationList.Count == 0, "the removal to reach B");
     }
 
@@ -118,7 +100,7 @@ public sealed class TranslationTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Created, published.StatusCode);
         var report = (await _a.Get<ReportStore>().ListAsync(ReportOrigin.Local, limit: 1)).Single();
         var path = $"/reports/{report.LocalSlug}/translations";
-        using var browser = await SignedInAsync(_a, "ana");
+        using var browser = await _a.SignInAsync("ana");
 
         using (var same = await browser.SubmitAsync($"{path}/en", $"{path}/en", Spanish()))
         {
@@ -136,7 +118,7 @@ public sealed class TranslationTests : IAsyncLifetime
         using (var noVersion = await browser.SubmitAsync($"{path}/fr", $"{path}/fr", new Dictionary<string, string> { ["action"] = "remove" }))
             Assert.Equal(HttpStatusCode.NotFound, noVersion.StatusCode);
 
-        using var caio = await SignedInAsync(_a, "caio");
+        using var caio = await _a.SignInAsync("caio");
         using (var notHis = await caio.GetAsync($"{path}/es")) Assert.Equal(HttpStatusCode.NotFound, notHis.StatusCode);
         using (var post = await caio.SubmitAsync("/settings", $"{path}/es", Spanish())) Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
         Assert.Empty((await _a.Get<ReportStore>().FindAsync(report.Id))!.TranslationList);
@@ -163,7 +145,7 @@ public sealed class TranslationTests : IAsyncLifetime
                }))
             Assert.Equal(HttpStatusCode.Created, published.StatusCode);
         var report = (await _a.Get<ReportStore>().ListAsync(ReportOrigin.Local, limit: 1)).Single();
-        var article = await ArticleAsync(report.Iri);
+        var article = await _a.ActivityPubAsync(report.Iri);
         Assert.Equal("Bilhetes de saída", article.GetProperty("nameMap").GetProperty("pt-BR").GetString());
         Assert.Contains("<strong>Resultados:</strong> Mais cedo.", article.GetProperty("summaryMap").GetProperty("pt-BR").GetString());
     }

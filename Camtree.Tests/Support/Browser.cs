@@ -21,6 +21,9 @@ public sealed partial class Browser : IDisposable
 
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
 
+    /// <summary>Sends a request as made (with this browser's cookies).</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => _http.SendAsync(request);
+
     /// <summary>The page's HTML; fails unless it answers 200.</summary>
     public async Task<string> PageAsync(string path)
     {

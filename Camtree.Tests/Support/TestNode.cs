@@ -79,6 +79,26 @@ public sealed class TestNode : IAsyncDisposable
     }
 
     /// <summary>Creates a practitioner and returns a client authenticated as them.</summary>
+    /// <summary>Gives a practitioner a password and signs in as them with a cookie browser (antiforgery handled).</summary>
+    public async Task<Browser> SignInAsync(string userName, string password = "exit tickets every friday")
+    {
+        await using (var scope = Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<Camtree.Node.Accounts.AccountService>().SetPasswordAsync(userName, password);
+        var browser = new Browser(BaseUrl);
+        using var signedIn = await browser.SubmitAsync("/sign-in", "/sign-in", new Dictionary<string, string> { ["userName"] = userName, ["password"] = password });
+        Xunit.Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return browser;
+    }
+
+    /// <summary>A document as ActivityPub clients get it (Accept: application/activity+json).</summary>
+    public async Task<System.Text.Json.JsonElement> ActivityPubAsync(string iri)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, iri);
+        request.Headers.Accept.ParseAdd("application/activity+json");
+        using var response = await Http.SendAsync(request);
+        return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
     public async Task<Practitioner> AddPractitionerAsync(string username, string name, bool manuallyApprovesFollowers = false, bool isOperator = false)
     {
         var actor = await Get<PractitionerService>().CreatePractitionerAsync(username, name, "", manuallyApprovesFollowers);
