@@ -19,6 +19,7 @@ if (args is [SearchBenchmark.Command, ..]) return await SearchBenchmark.RunAsync
 if (args is [BackfillBenchmark.Command, ..]) return await BackfillBenchmark.RunAsync(args[1..]);
 if (args is [ProofBenchmark.Command, ..]) return await ProofBenchmark.RunAsync(args[1..]);
 if (args is [PagesBenchmark.Command, ..]) return await PagesBenchmark.RunAsync(args[1..]);
+if (args is [Ed25519Benchmark.Command, ..]) return Ed25519Benchmark.Run(args[1..]);
 
 Options options;
 try

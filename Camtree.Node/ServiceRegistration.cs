@@ -49,7 +49,9 @@ public static class ServiceRegistration
     {
         services.AddSingleton<LocalUris>();
         services.AddSingleton<DocumentBuilder>();
-        services.AddSingleton<Protocol.Signatures.Ed25519.IEd25519>(Protocol.Signatures.Ed25519.BouncyCastleEd25519.Instance);
+        // NSec (libsodium) when it loads and passes RFC 8032's vector here, else BouncyCastle's managed code (ADR 0002).
+        services.AddSingleton<Protocol.Signatures.Ed25519.IEd25519>(sp => Protocol.Signatures.Ed25519.Ed25519Choice.Best(
+            warning => sp.GetRequiredService<ILoggerFactory>().CreateLogger("Camtree.Ed25519").LogWarning("{Warning}", warning)));
         services.AddSingleton<ObjectProofs>();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton(sp => FederationHttpClient(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LocalUris>(),
