@@ -5,10 +5,11 @@ namespace Camtree.Protocol.Signatures;
 /// has <c>Signature-Input</c>, so its presence selects <see cref="Rfc9421Verifier"/>, as RFC 9421 Appendix A
 /// recommends, and its absence <see cref="CavageVerifier"/>.
 /// </summary>
-public sealed class HttpSignatureVerifier(IPublicKeyResolver keys, PublicKeyCache keyCache, TimeProvider time)
+/// <param name="ed25519">What verifies RFC 9421 <c>ed25519</c> signatures; <see cref="Ed25519.Ed25519Choice.Default"/> when not given.</param>
+public sealed class HttpSignatureVerifier(IPublicKeyResolver keys, PublicKeyCache keyCache, TimeProvider time, Ed25519.IEd25519? ed25519 = null)
 {
     private readonly CavageVerifier _cavage = new(keys, keyCache, time);
-    private readonly Rfc9421Verifier _rfc9421 = new(keys, keyCache, time);
+    private readonly Rfc9421Verifier _rfc9421 = new(keys, keyCache, time, ed25519);
 
     /// <summary>
     /// The key id a request claims to be signed with, read cheaply and without verifying anything, so that a

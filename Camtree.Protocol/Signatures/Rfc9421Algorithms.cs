@@ -18,8 +18,7 @@ public static class Rfc9421Algorithms
     /// <summary>Why an <c>alg</c> parameter cannot be honoured, or null when this node verifies it.</summary>
     public static string? Refusal(string alg) => alg switch
     {
-        RsaPkcs1Sha256 or RsaPssSha512 or EcdsaP256Sha256 => null,
-        Ed25519 => "ed25519 is not supported yet: .NET 10 has no native Ed25519",
+        RsaPkcs1Sha256 or RsaPssSha512 or EcdsaP256Sha256 or Ed25519 => null,
         HmacSha256 => "hmac-sha256 needs a shared secret, and federation has none",
         _ => $"unsupported signature algorithm '{alg}'",
     };
@@ -51,6 +50,15 @@ public static class Rfc9421Algorithms
             return fitting.Contains(alg) ? (alg, null) : (null, $"alg '{alg}' does not match the {keyType} key");
         return fitting.Length > 0 ? (fitting[0], null) : (null, "the key has no RFC 9421 algorithm");
     }
+
+    /// <summary>
+    /// For an Ed25519 key: <c>ed25519</c>, which <c>alg</c> and the key's declared algorithm, when given, must name
+    /// (§3.3.6). Null and why when they name another.
+    /// </summary>
+    public static (string? Algorithm, string? Problem) ChooseForEd25519(string? alg, string? keyAlgorithm) =>
+        keyAlgorithm is not null && keyAlgorithm != Ed25519 ? (null, $"the key is declared for '{keyAlgorithm}', which does not fit an Ed25519 key")
+        : alg is not null && alg != Ed25519 ? (null, $"alg '{alg}' does not match the Ed25519 key")
+        : (Ed25519, null);
 
     /// <summary>Verifies a signature over a signature base; false, never an exception, for any bad input.</summary>
     public static bool Verify(string algorithm, AsymmetricAlgorithm key, byte[] signatureBase, byte[] signature)

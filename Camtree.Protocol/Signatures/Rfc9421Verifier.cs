@@ -8,7 +8,7 @@ namespace Camtree.Protocol.Signatures;
 /// <c>@path</c> or <c>@request-target</c>) covered, <c>content-digest</c> covered and matching on a request with a
 /// body, <c>created</c> within the window, <c>expires</c> not past, a <c>keyid</c>.
 /// </summary>
-public sealed class Rfc9421Verifier(IPublicKeyResolver keys, PublicKeyCache keyCache, TimeProvider time)
+public sealed class Rfc9421Verifier(IPublicKeyResolver keys, PublicKeyCache keyCache, TimeProvider time, Ed25519.IEd25519? ed25519 = null)
 {
     /// <summary>
     /// Verifies a request. A message may carry several signatures (§4.3), e.g. one added by a proxy: the first, in
@@ -136,10 +136,16 @@ public sealed class Rfc9421Verifier(IPublicKeyResolver keys, PublicKeyCache keyC
         var keyId = candidate.KeyId;
         var parsed = keyCache.GetKey(key.PublicKeyPem);
         if (parsed is null)
-            return PublicKeyCache.IsEd25519(key.PublicKeyPem)
-                ? SignatureVerification.Fail(SignatureFailure.UnsupportedAlgorithm,
-                    $"key {keyId} is an Ed25519 key, which this node cannot verify yet (.NET 10 has no native Ed25519)", keyId)
-                : SignatureVerification.Fail(SignatureFailure.KeyFetchFailed, $"key {keyId} is not an RSA or P-256 public key", keyId);
+        {
+            // §3.3.6: Ed25519 over the signature base itself (no pre-hash), a 64-byte signature.
+            if (PublicKeyCache.Ed25519PublicKey(key.PublicKeyPem) is not { } edKey)
+                return SignatureVerification.Fail(SignatureFailure.KeyFetchFailed, $"key {keyId} is not an RSA, P-256 or Ed25519 public key", keyId);
+            var (edAlgorithm, edProblem) = Rfc9421Algorithms.ChooseForEd25519(candidate.Input.Algorithm, key.Algorithm);
+            if (edAlgorithm is null) return SignatureVerification.Fail(SignatureFailure.UnsupportedAlgorithm, edProblem!, keyId);
+            return (ed25519 ?? Ed25519.Ed25519Choice.Default).Verify(edKey, candidate.SignatureBase, candidate.Signature)
+                ? null
+                : SignatureVerification.Fail(SignatureFailure.InvalidSignature, $"the signature does not verify with key {keyId} (ed25519)", keyId);
+        }
 
         var (algorithm, problem) = Rfc9421Algorithms.Choose(candidate.Input.Algorithm, parsed, key.Algorithm);
         if (algorithm is null) return SignatureVerification.Fail(SignatureFailure.UnsupportedAlgorithm, problem!, keyId);

@@ -57,7 +57,7 @@ public sealed class PublicKeyCache(int maxEntries = 10_000)
     /// <summary>
     /// The parsed key: an <see cref="RSA"/> key (SubjectPublicKeyInfo or PKCS#1), or an <see cref="ECDsa"/> key on
     /// P-256 (SubjectPublicKeyInfo), what RFC 9421's <c>ecdsa-p256-sha256</c> needs. Null for anything else,
-    /// including Ed25519 (see <see cref="IsEd25519"/>) and other curves.
+    /// including Ed25519 (see <see cref="Ed25519PublicKey"/>) and other curves.
     /// </summary>
     public AsymmetricAlgorithm? GetKey(string publicKeyPem)
     {
@@ -67,21 +67,22 @@ public sealed class PublicKeyCache(int maxEntries = 10_000)
     }
 
     /// <summary>
-    /// Whether the PEM is an Ed25519 SubjectPublicKeyInfo (OID 1.3.101.112): a key this node recognises but cannot
-    /// verify with until it has an Ed25519 implementation, so verifiers can say so instead of "not a key".
+    /// The raw 32-byte key of an Ed25519 SubjectPublicKeyInfo PEM (OID 1.3.101.112, RFC 8410), or null when the PEM
+    /// is not one. Ed25519 is not an <see cref="AsymmetricAlgorithm"/> in .NET, so its verifiers take the bytes.
     /// </summary>
-    public static bool IsEd25519(string publicKeyPem)
+    public static byte[]? Ed25519PublicKey(string publicKeyPem)
     {
         try
         {
-            if (!PemEncoding.TryFind(publicKeyPem, out var fields) || publicKeyPem[fields.Label] != "PUBLIC KEY") return false;
+            if (!PemEncoding.TryFind(publicKeyPem, out var fields) || publicKeyPem[fields.Label] != "PUBLIC KEY") return null;
             var der = Convert.FromBase64String(publicKeyPem[fields.Base64Data]);
             var info = System.Security.Cryptography.X509Certificates.PublicKey.CreateFromSubjectPublicKeyInfo(der, out _);
-            return info.Oid.Value == Ed25519Oid;
+            var raw = info.EncodedKeyValue.RawData;
+            return info.Oid.Value == Ed25519Oid && raw.Length == 32 ? raw : null;
         }
         catch (Exception e) when (e is FormatException or CryptographicException)
         {
-            return false;
+            return null;
         }
     }
 

@@ -145,23 +145,32 @@ public sealed class Rfc9421VectorTests
     }
 
     [Fact]
-    public async Task Ed25519_B_2_6_is_refused_as_unsupported()
+    public async Task Ed25519_B_2_6_verifies_and_a_changed_base_or_another_alg_does_not()
     {
-        // B.2.6 does not cover Content-Digest, so without the body it meets the policy and reaches the key, which
-        // is Ed25519. .NET 10 cannot verify it: Camtree's Ed25519 comes later, via BouncyCastle.
-        var (verifier, _) = VerifierFor("test-key-ed25519");
+        // B.2.6 does not cover Content-Digest, so without the body it meets the policy and reaches the key (RFC 9421 §3.3.6).
+        var (verifier, keys) = VerifierFor("test-key-ed25519");
         var request = SignedRequest(Case("B.2.6")) with { Body = null };
-
         var result = await verifier.VerifyRequestAsync(request);
+        Assert.True(result.IsValid, result.Reason);
+        Assert.Equal("test-key-ed25519", result.KeyId);
 
-        Assert.Equal(SignatureFailure.UnsupportedAlgorithm, result.Failure);
-        Assert.Contains("Ed25519", result.Reason);
+        // The same signature over another date is another base: it does not verify.
+        var headers = request.Headers.ToDictionary(h => h.Key, h => h.Key.Equals("date", StringComparison.OrdinalIgnoreCase)
+            ? (IReadOnlyList<string>)["Tue, 20 Apr 2021 02:07:56 GMT"] : h.Value, StringComparer.OrdinalIgnoreCase);
+        var changed = request with { Headers = headers };
+        Assert.Equal(SignatureFailure.InvalidSignature, (await verifier.VerifyRequestAsync(changed)).Failure);
+
+        // The key is declared for ed25519: a signature claiming another algorithm with it is refused.
+        var (declared, _) = VerifierFor("test-key-ed25519", algorithm: Rfc9421Algorithms.RsaPkcs1Sha256);
+        var mismatch = await declared.VerifyRequestAsync(request);
+        Assert.Equal(SignatureFailure.UnsupportedAlgorithm, mismatch.Failure);
+        Assert.Contains("does not fit an Ed25519 key", mismatch.Reason);
     }
 
     [Fact]
     public void Dotnet_has_no_native_Ed25519_yet()
     {
-        // Why B.2.6 is refused. When this fails, .NET verifies Ed25519 itself: use it instead of BouncyCastle.
+        // Why Ed25519 comes from NSec (BouncyCastle as the fallback). When this fails, .NET verifies Ed25519 itself: consider it.
         var types = typeof(RSA).Assembly.GetExportedTypes();
         Assert.DoesNotContain(types, t => t.Name.Contains("Ed25519", StringComparison.OrdinalIgnoreCase) || t.Name.StartsWith("EdDsa", StringComparison.OrdinalIgnoreCase));
     }

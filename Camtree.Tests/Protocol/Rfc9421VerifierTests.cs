@@ -228,7 +228,6 @@ public sealed class Rfc9421VerifierTests
 
     [Theory]
     [InlineData("hmac-sha256")]
-    [InlineData("ed25519")]
     [InlineData("ecdsa-p384-sha384")]
     [InlineData("rsa-sha256")] // a draft-cavage name is not an RFC 9421 algorithm
     public async Task An_unsupported_alg_is_refused_before_any_key_is_fetched(string alg)
@@ -239,6 +238,18 @@ public sealed class Rfc9421VerifierTests
 
         Assert.Equal(SignatureFailure.UnsupportedAlgorithm, result.Failure);
         Assert.Empty(keys.Lookups);
+    }
+
+    [Fact]
+    public async Task Alg_ed25519_with_an_RSA_key_is_refused_once_the_key_is_known()
+    {
+        var (verifier, keys) = Verifier(Alice.PublicKeyPem);
+
+        var result = await verifier.VerifyRequestAsync(SignedPost(Parameters(extra: ";alg=\"ed25519\"")));
+
+        Assert.Equal(SignatureFailure.UnsupportedAlgorithm, result.Failure);
+        Assert.Contains("does not match the RSA key", result.Reason);
+        Assert.NotEmpty(keys.Lookups);
     }
 
     [Theory]

@@ -33,6 +33,11 @@ public static class Ed25519Choice
         return fallback;
     }
 
+    /// <summary>What <see cref="Best"/> gives, chosen once per process, for code that is not handed an implementation.</summary>
+    public static IEd25519 Default => LazyDefault.Value;
+
+    private static readonly Lazy<IEd25519> LazyDefault = new(() => Best());
+
     /// <summary>NSec when it works here, else BouncyCastle.</summary>
     public static IEd25519 Best(Action<string>? warn = null) => Choose(() => NSecEd25519.Instance, BouncyCastleEd25519.Instance, warn);
 }
