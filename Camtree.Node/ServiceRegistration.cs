@@ -169,6 +169,7 @@ public static class ServiceRegistration
         services.AddSingleton<Accounts.InvitationStore>();
         services.AddSingleton<IDraftStore, DraftStore>();
         services.AddSingleton<IAttachmentStore, AttachmentStore>();
+        services.AddSingleton<NodeSummaries>();
         services.AddSingleton<INotificationStore, NotificationStore>();
         return services;
     }

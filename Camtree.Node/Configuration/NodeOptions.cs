@@ -18,6 +18,9 @@ public sealed class NodeOptions
     /// <summary>The library's name, shown on pages and as the library actor's name.</summary>
     public string NodeName { get; set; } = "Camtree Library";
 
+    /// <summary>A sentence or two about the library, for the directory of the network (NodeInfo's <c>nodeDescription</c>).</summary>
+    public string NodeDescription { get; set; } = "Practitioner research by teachers and school leaders: lesson study, action research and enquiry, reviewed and shared.";
+
     /// <summary>Seed a small demo library (practitioners, reports in several languages) into an empty database.</summary>
     public bool SeedDemo { get; set; } = true;
 

@@ -47,14 +47,36 @@ public static class WellKnownEndpoints
         return Results.Json(response, contentType: WebFinger.MediaType);
     }
 
-    private static async Task<IResult> NodeInfoAsync(ActorStore actors, ReportStore reports, IOptions<NodeOptions> options)
+    /// <summary>
+    /// NodeInfo 2.1, with the directory of the network in <c>metadata</c>: <c>nodeName</c> and <c>nodeDescription</c>
+    /// (as Mastodon and Misskey write them), and under <c>camtree</c> the library actor and its collection, the
+    /// languages of the reports written here with their counts, the most used themes, the library's size and how many
+    /// libraries this one subscribes to.
+    /// </summary>
+    private static async Task<IResult> NodeInfoAsync(ActorStore actors, Library.NodeSummaries summaries, LocalUris uris, IOptions<NodeOptions> options)
     {
         var users = await actors.CountAsync(Protocol.Vocabulary.AsTypes.Person);
+        var summary = await summaries.CurrentAsync();
         var document = new NodeInfoDocument
         {
             Software = new NodeInfoSoftware("camtree", NodeApp.Version, Homepage: "https://camtree.org/"),
-            Usage = new NodeInfoUsage(new NodeInfoUsers(users), await reports.CountLocalAsync()),
-            Metadata = new Dictionary<string, object> { ["nodeName"] = options.Value.NodeName },
+            OpenRegistrations = options.Value.Registration == RegistrationMode.Open,
+            Usage = new NodeInfoUsage(new NodeInfoUsers(users), summary.LocalReports),
+            Metadata = new Dictionary<string, object>
+            {
+                ["nodeName"] = options.Value.NodeName,
+                ["nodeDescription"] = options.Value.NodeDescription,
+                ["camtree"] = new Dictionary<string, object>
+                {
+                    ["library"] = uris.Actor(LocalUris.LibraryUsername),
+                    ["libraryCollection"] = uris.LibraryReports,
+                    ["registration"] = options.Value.Registration.ToString().ToLowerInvariant(),
+                    ["languages"] = summary.Languages,
+                    ["themes"] = summary.Themes.Select(t => new Dictionary<string, object> { ["name"] = t.Theme, ["href"] = uris.Theme(t.Theme), ["reports"] = t.Reports }).ToList(),
+                    ["reports"] = new Dictionary<string, int> { ["local"] = summary.LocalReports, ["library"] = summary.LibraryReports },
+                    ["subscriptions"] = summary.Subscriptions,
+                },
+            },
         };
         return Results.Json(document, contentType: $"application/json; profile=\"{NodeInfoDocument.Profile}\"");
     }

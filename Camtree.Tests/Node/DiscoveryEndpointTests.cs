@@ -1,3 +1,4 @@
+using Camtree.Node.Storage;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -64,6 +65,37 @@ public sealed class DiscoveryEndpointTests : IAsyncLifetime
         Assert.Equal("camtree", info.GetProperty("software").GetProperty("name").GetString());
         Assert.Equal("activitypub", info.GetProperty("protocols")[0].GetString());
         Assert.True(info.GetProperty("usage").GetProperty("users").GetProperty("total").GetInt32() >= 1);
+    }
+
+    [Fact]
+    public async Task NodeInfo_metadata_describes_the_library_for_the_directory_of_the_network()
+    {
+        await using var demo = await TestNode.StartAsync("directory", seedDemo: true, settings: new Dictionary<string, string?>
+        {
+            ["Camtree:NodeDescription"] = "Lesson study in four countries.", ["Camtree:Registration"] = "Open",
+        });
+        var info = await demo.Http.GetFromJsonAsync<JsonElement>("/nodeinfo/2.1");
+        Assert.True(info.GetProperty("openRegistrations").GetBoolean());
+        var metadata = info.GetProperty("metadata");
+        Assert.Equal("directory library", metadata.GetProperty("nodeName").GetString());
+        Assert.Equal("Lesson study in four countries.", metadata.GetProperty("nodeDescription").GetString());
+        var camtree = metadata.GetProperty("camtree");
+        Assert.Equal($"{demo.BaseUrl}/users/library", camtree.GetProperty("library").GetString());
+        Assert.Equal($"{demo.BaseUrl}/users/library/reports", camtree.GetProperty("libraryCollection").GetString());
+        Assert.Equal("open", camtree.GetProperty("registration").GetString());
+
+        // The counts are what the library holds: the demo's reports by language, and its themes with their pages.
+        var reports = await demo.Get<ReportStore>().ListAsync(ReportOrigin.Local, limit: 100);
+        var languages = camtree.GetProperty("languages").EnumerateObject().ToDictionary(l => l.Name, l => l.Value.GetInt32());
+        Assert.Equal(reports.GroupBy(r => r.Language).ToDictionary(g => g.Key, g => g.Count()), languages);
+        Assert.Equal(reports.Count, camtree.GetProperty("reports").GetProperty("local").GetInt32());
+        Assert.Equal(reports.Count, info.GetProperty("usage").GetProperty("localPosts").GetInt32());
+        var themes = camtree.GetProperty("themes").EnumerateArray().ToList();
+        var top = reports.SelectMany(r => r.ThemeList).GroupBy(t => t).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First();
+        Assert.Equal(top.Key, themes[0].GetProperty("name").GetString());
+        Assert.Equal(top.Count(), themes[0].GetProperty("reports").GetInt32());
+        Assert.Equal($"{demo.BaseUrl}/themes/{top.Key}", themes[0].GetProperty("href").GetString());
+        Assert.Equal(0, camtree.GetProperty("subscriptions").GetInt32());
     }
 
     [Fact]
