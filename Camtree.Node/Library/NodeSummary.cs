@@ -37,4 +37,15 @@ public sealed class NodeSummaries(Database database, TimeProvider time)
         _last = (summary, time.GetUtcNow());
         return summary;
     }
+
+    /// <summary>The most used themes of the reports held from another node (its origin, scheme://host[:port]), at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<(string Theme, int Reports)>> ThemesFromAsync(string origin, int limit = 5)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<(string Theme, int Count)>("""
+            SELECT t.theme, count(*) FROM report_themes t JOIN reports r ON r.id = t.report_id
+            WHERE r.local_slug IS NULL AND r.deleted_at IS NULL AND r.iri >= @lower AND r.iri < @upper
+            GROUP BY t.theme ORDER BY count(*) DESC, t.theme LIMIT @limit
+            """, new { lower = origin + "/", upper = origin + "0", limit })).ToList();
+    }
 }

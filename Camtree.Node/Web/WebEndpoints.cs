@@ -22,6 +22,7 @@ public static class WebEndpoints
             LibraryCursor.TryParse(before, out var cursor) || before is null
                 ? pages.Theme(theme, await reports.ListByThemeAsync(theme, Pages.PageSize + 1, cursor), cursor is null)
                 : BadCursor());
+        app.MapGet("/network", NetworkAsync);
         app.MapGet("/@{username}", async (string username, string? before, HttpContext context, IAntiforgery antiforgery, ActorStore actors,
             FollowStore follows, ReportStore reports, LocalUris uris, Pages pages) =>
         {
@@ -42,6 +43,40 @@ public static class WebEndpoints
             return pages.Profile(actor, await reports.ListAsync(ReportOrigin.Local, actor.Id, Pages.PageSize + 1, cursor), cursor is null, state,
                 state == ProfileFollowState.NotFollowing ? WebForms.Antiforgery(context, antiforgery) : null);
         });
+    }
+
+    /// <summary>At most this many libraries in each list of the network page.</summary>
+    private const int NetworkListed = 200;
+
+    /// <summary>The network page: this library, those it subscribes to (with what it holds of them), those that follow it.</summary>
+    private static async Task<IResult> NetworkAsync(HttpContext context, IAntiforgery antiforgery, ActorStore actors, FollowStore follows,
+        RemoteActorStore remoteActors, Library.LibrarySubscriptions subscriptions, Library.NodeSummaries summaries, LocalUris uris,
+        Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options)
+    {
+        var viewer = await WebForms.SignedInActorAsync(context, actors);
+        var followed = viewer is null ? [] : (await follows.ListFollowingAsync(viewer.Id)).Select(f => f.OtherIri).ToHashSet(StringComparer.Ordinal);
+        async Task<NetworkLibrary> Describe(string iri, string? state, int? reports, string? origin)
+        {
+            var remote = await remoteActors.FindAsync(iri);
+            var host = Uri.TryCreate(iri, UriKind.Absolute, out var uri) ? uri.Authority : iri;
+            return new NetworkLibrary(iri, remote?.DisplayName ?? remote?.Username ?? host, remote?.Handle ?? host, ReportLinks.Safe(remote?.Url ?? iri), state, reports,
+                origin is null ? [] : await summaries.ThemesFromAsync(origin), followed.Contains(iri));
+        }
+        var subscribed = new List<NetworkLibrary>();
+        foreach (var subscription in (await subscriptions.ListAsync()).Take(NetworkListed))
+            subscribed.Add(await Describe(subscription.ActorIri, subscription.State, subscription.Records, subscription.Origin));
+        var following = new List<NetworkLibrary>();
+        if (await actors.FindByUsernameAsync(LocalUris.LibraryUsername) is { } library)
+            foreach (var follower in (await follows.ListFollowersAsync(library.Id)).Take(NetworkListed * 4))
+            {
+                // Libraries (Camtree's Service actors, or groups), not the people who follow this library from Mastodon.
+                if (await remoteActors.FindAsync(follower.OtherIri) is not { ActorType: "Service" or "Group" }) continue;
+                following.Add(await Describe(follower.OtherIri, null, null, null));
+                if (following.Count == NetworkListed) break;
+            }
+        return WebForms.Page<Components.NetworkPage>(new NetworkPageModel(new SiteModel(options.Value.NodeName), options.Value.NodeDescription,
+            uris.Handle(LocalUris.LibraryUsername).ToString(), uris.Actor(LocalUris.LibraryUsername), await summaries.CurrentAsync(), subscribed, following,
+            viewer is null ? null : WebForms.Antiforgery(context, antiforgery)));
     }
 
     private static IResult BadCursor() => HttpExchange.Error(400, "before is where a page ended, as the \"Older reports\" link gives it");

@@ -77,6 +77,19 @@ public sealed class KeyboardAndRulesTests(ChromiumFixture chromium) : IAsyncLife
         Assert.True(axe.Violations.Length == 0, string.Join("\n", axe.Violations.Select(v => $"{v.Id}: {v.Help}")));
     }
 
+    [Fact]
+    public async Task The_network_page_passes_axe_in_Filipino()
+    {
+        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "fil-PH", BaseURL = _node.BaseUrl });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/network");
+        Assert.Equal("Ang network", await page.Locator("h1").InnerTextAsync());
+        await ScreenshotAsync(page, "network");
+        var axe = await page.RunAxe();
+        Assert.True(axe.Passes.Length > 10, "axe-core checked little");
+        Assert.True(axe.Violations.Length == 0, string.Join("\n", axe.Violations.Select(v => $"{v.Id}: {v.Help}")));
+    }
+
     private async Task<IPage> SignedInAsync(IBrowserContext context, string userName)
     {
         var page = await context.NewPageAsync();

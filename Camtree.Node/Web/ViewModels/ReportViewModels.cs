@@ -106,3 +106,15 @@ public enum ProfileFollowState { SignedOut, Self, NotFollowing, Pending, Followi
 public sealed record ProfilePageModel(SiteModel Site, string Name, string Handle, string ActorIri, string Summary, string Affiliation,
     string? OrcidHref, string? Country, IReadOnlyList<string> Languages, bool Indexable, bool Discoverable, ProfileFollowState FollowState,
     AntiforgeryField? Antiforgery, ReportListModel Reports, string Path);
+
+/// <summary>A library elsewhere in the network, as the network page lists it.</summary>
+/// <param name="Reports">How many of its reports this node holds (for a subscription), else null.</param>
+public sealed record NetworkLibrary(string ActorIri, string Name, string Handle, string? Href, string? State, int? Reports,
+    IReadOnlyList<(string Theme, int Reports)> Themes, bool Followed);
+
+/// <summary>
+/// The network as this node sees it: itself (name, description, counts, themes), the libraries it subscribes to, and
+/// those that follow it, each with a Follow button for a signed-in practitioner.
+/// </summary>
+public sealed record NetworkPageModel(SiteModel Site, string Description, string LibraryHandle, string LibraryIri, Library.NodeSummary Summary,
+    IReadOnlyList<NetworkLibrary> Subscribed, IReadOnlyList<NetworkLibrary> Following, AntiforgeryField? Antiforgery);
