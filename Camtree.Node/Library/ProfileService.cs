@@ -49,7 +49,7 @@ public sealed class ProfileService(
             errors.Add(("country", "choose a country from the list"));
         var languages = typed.Languages.Select(l => l.Trim()).Where(l => l.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (languages.Count > MaxLanguages) errors.Add(("languages", $"list at most {MaxLanguages} languages"));
-        else if (languages.Any(l => l.Length > 35 || !l.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')))
+        else if (!languages.All(LanguageTags.IsWellFormed))
             errors.Add(("languages", "languages are BCP 47 tags such as en, es or pt-BR"));
         if (errors.Count > 0) throw new Accounts.AccountException(errors);
         var profile = new ProfileFields(name, about, typed.ManuallyApprovesFollowers, affiliation, orcid, country, languages);

@@ -44,7 +44,7 @@ public sealed record ReportDraft
         }
         if (string.IsNullOrWhiteSpace(Title)) errors["title"] = ["a report needs a title"];
         else Check("title", Title, limits.TitleChars, "a title");
-        if (string.IsNullOrWhiteSpace(Language) || Language.Length > 35 || !Language.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+        if (!LanguageTags.IsWellFormed(Language))
             errors["language"] = ["a BCP 47 language tag such as en, es or pt-BR"];
         if (string.IsNullOrWhiteSpace(Findings) && string.IsNullOrWhiteSpace(Body))
             errors["findings"] = ["a report needs its findings or a body"];

@@ -68,13 +68,14 @@ public sealed class FollowStore(Database database)
             new { localActorId, followerIri }) > 0;
     }
 
-    public async Task<IReadOnlyList<FollowRow>> ListFollowersAsync(long localActorId, string? state = FollowStates.Accepted)
+    /// <param name="limit">At most this many, newest first (a library may have thousands of followers).</param>
+    public async Task<IReadOnlyList<FollowRow>> ListFollowersAsync(long localActorId, string? state = FollowStates.Accepted, int limit = int.MaxValue)
     {
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<FollowRow>("""
             SELECT local_actor_id, follower_iri AS other_iri, follow_activity_iri, state, created_at FROM followers
-            WHERE local_actor_id = @localActorId AND (@state IS NULL OR state = @state) ORDER BY created_at DESC
-            """, new { localActorId, state })).ToList();
+            WHERE local_actor_id = @localActorId AND (@state IS NULL OR state = @state) ORDER BY created_at DESC LIMIT @limit
+            """, new { localActorId, state, limit })).ToList();
     }
 
     /// <summary>Where to deliver to a local actor's accepted followers: (inbox, shared inbox) of each.</summary>

@@ -1,3 +1,4 @@
+using Camtree.Protocol.Vocabulary;
 using System.Security.Claims;
 using Camtree.Node.Api;
 using Camtree.Node.Configuration;
@@ -123,7 +124,7 @@ public static class EditorEndpoints
             status);
 
     private static bool IsLanguageTag(string? tag) =>
-        tag is { Length: > 0 and <= 35 } && tag.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && char.IsAsciiLetter(tag[0]);
+        LanguageTags.IsWellFormed(tag) && char.IsAsciiLetter(tag![0]); // a letter first: the tag is a path segment of the version's page
 
     private static async Task<IResult> WriteAsync(IFormCollection form, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery,
         IDraftStore drafts, ActorStore actors, ReportService service, ReportStore reports, IOptions<NodeOptions> options, TimeProvider time)

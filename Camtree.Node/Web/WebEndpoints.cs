@@ -67,7 +67,7 @@ public static class WebEndpoints
             subscribed.Add(await Describe(subscription.ActorIri, subscription.State, subscription.Records, subscription.Origin));
         var following = new List<NetworkLibrary>();
         if (await actors.FindByUsernameAsync(LocalUris.LibraryUsername) is { } library)
-            foreach (var follower in (await follows.ListFollowersAsync(library.Id)).Take(NetworkListed * 4))
+            foreach (var follower in await follows.ListFollowersAsync(library.Id, limit: NetworkListed * 4))
             {
                 // Libraries (Camtree's Service actors, or groups), not the people who follow this library from Mastodon.
                 if (await remoteActors.FindAsync(follower.OtherIri) is not { ActorType: "Service" or "Group" }) continue;

@@ -93,7 +93,7 @@ public static class ResearchReportReader
 
     /// <summary>A BCP 47-shaped tag as received, or <c>und</c> when it is not one.</summary>
     private static string Language(string? tag) =>
-        tag is { Length: > 0 and <= 35 } && tag.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') ? tag : "und";
+        LanguageTags.IsWellFormed(tag) ? tag! : "und";
 
     private static DateTimeOffset? Time(string? text) =>
         text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;

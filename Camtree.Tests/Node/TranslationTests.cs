@@ -150,3 +150,23 @@ public sealed class TranslationTests : IAsyncLifetime
         Assert.Contains("<strong>Resultados:</strong> Mais cedo.", article.GetProperty("summaryMap").GetProperty("pt-BR").GetString());
     }
 }
+
+/// <summary>The JSON columns of a report read back what was written, and read nothing (not an exception) from anything else.</summary>
+public sealed class ReportColumnTests
+{
+    [Fact]
+    public void Versions_and_files_round_trip_and_unreadable_columns_are_empty()
+    {
+        var versions = new[] { new ReportTranslation { Language = "es", Title = "Boletos", SummaryHtml = "<p>a</p>", ContentHtml = "<p>b</p>", Findings = "f" } };
+        Assert.Equal(versions, ReportTranslation.FromColumn(ReportTranslation.ToColumn(versions)));
+        var files = new[] { new Camtree.Protocol.Vocabulary.AttachmentDocument("https://a.example/f.png", "image/png", "A ticket") };
+        Assert.Equal(files, AttachmentColumn.FromColumn(AttachmentColumn.ToColumn(files)));
+        Assert.Null(ReportTranslation.ToColumn([]));
+        Assert.Null(AttachmentColumn.ToColumn([]));
+        foreach (var broken in new[] { null, "", "{not json", "{\"an\":\"object\"}", "null" })
+        {
+            Assert.Empty(ReportTranslation.FromColumn(broken));
+            Assert.Empty(AttachmentColumn.FromColumn(broken));
+        }
+    }
+}
