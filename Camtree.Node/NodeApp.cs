@@ -87,6 +87,9 @@ public static class NodeApp
         foreach (var actor in await services.GetRequiredService<ActorStore>().ListAsync()) await keys.CurrentAsync(actor.Id);
         services.GetRequiredService<SigningKeys>().SetInstanceActor(library);
         if (options.SeedDemo) await services.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync();
+        // Every theme of a report written here has its group (reports published before groups existed get theirs now).
+        var themes = await services.GetRequiredService<ThemeGroupStore>().ThemesWithoutGroupAsync();
+        if (themes.Count > 0) await services.GetRequiredService<Library.Themes.ThemeGroups>().EnsureAsync(themes);
     }
 
     /// <summary>Runs a node until it is stopped.</summary>

@@ -102,6 +102,8 @@ public static class ServiceRegistration
     {
         services.AddSingleton<PractitionerService>();
         services.AddSingleton<ReportService>();
+        services.AddSingleton<ThemeGroupStore>();
+        services.AddSingleton<Library.Themes.ThemeGroups>();
         services.AddSingleton<FollowService>();
         services.AddSingleton<InteractionService>();
         services.AddSingleton<ProfileService>();

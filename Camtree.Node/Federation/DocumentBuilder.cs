@@ -15,7 +15,8 @@ public sealed class DocumentBuilder(LocalUris uris)
         PreferredUsername = actor.Username,
         Name = actor.DisplayName,
         Summary = string.IsNullOrWhiteSpace(actor.Summary) ? null : $"<p>{Library.ReportRendering.Encode(actor.Summary)}</p>",
-        Url = uris.Profile(actor.Username),
+        // A theme group's page is its theme's (its display name is the theme with its #, set when it was made).
+        Url = actor.ActorType == AsTypes.Group ? uris.Theme(actor.DisplayName.TrimStart('#')) : uris.Profile(actor.Username),
         Inbox = uris.Inbox(actor.Username),
         Outbox = uris.Outbox(actor.Username),
         Followers = uris.Followers(actor.Username),

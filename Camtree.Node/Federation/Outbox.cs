@@ -32,14 +32,14 @@ public sealed class Outbox(
         var now = time.GetUtcNow();
         // Every activity leaves signed by its actor's key (FEP-8b32), so that it can be forwarded and still be believed.
         var signed = new List<string>();
-        foreach (var (actor, activity, _, _) in activities)
-            signed.Add((await proofs.SignAsync(ActivityJson.ToDocument(activity), actor, activity.Published ?? now)).ToJsonString(ActivityJson.Options));
+        foreach (var outgoing in activities)
+            signed.Add((outgoing.Signed ?? await SignAsync(outgoing.Sender, outgoing.Activity)).ToJsonString(ActivityJson.Options));
         await database.InTransactionAsync(async (connection, transaction) =>
         {
             if (alongside is not null) await alongside(connection, transaction);
             for (var i = 0; i < activities.Count; i++)
             {
-                var (actor, activity, isPublic, inboxes) = activities[i];
+                var (actor, activity, isPublic, inboxes, _) = activities[i];
                 await outbox.InsertAsync(connection, transaction, new OutboxEntry
                 {
                     Iri = activity.Id,
@@ -58,6 +58,14 @@ public sealed class Outbox(
         });
         signal.Notify();
     }
+
+    /// <summary>
+    /// An activity as it leaves: its JSON-LD document with the actor's proof. A caller signs ahead of
+    /// <see cref="SendAsync(IReadOnlyList{Outgoing}, Func{IDbConnection, IDbTransaction, Task}?)"/> when another activity
+    /// embeds this one exactly as sent (a theme group's Announce of a Create, FEP-1b12), and hands it over as <see cref="Outgoing.Signed"/>.
+    /// </summary>
+    public async Task<System.Text.Json.Nodes.JsonObject> SignAsync(LocalActor actor, Activity activity) =>
+        await proofs.SignAsync(ActivityJson.ToDocument(activity), actor, activity.Published ?? time.GetUtcNow());
 
     /// <summary>
     /// Forwards another server's activity as received (byte for byte, so its object proof still verifies) to the given
@@ -107,5 +115,9 @@ public sealed class Outbox(
         (_, _) => Task.FromResult<IEnumerable<string>>([inbox]);
 }
 
-/// <summary>One activity to send: who sends it, whether it is listed publicly, and where it goes.</summary>
-public sealed record Outgoing(LocalActor Sender, Activity Activity, bool IsPublic, Func<IDbConnection, IDbTransaction, Task<IEnumerable<string>>> Inboxes);
+/// <summary>
+/// One activity to send: who sends it, whether it is listed publicly, and where it goes; <see cref="Signed"/> when it
+/// was signed already (<see cref="Outbox.SignAsync"/>), to be stored and sent as it is.
+/// </summary>
+public sealed record Outgoing(LocalActor Sender, Activity Activity, bool IsPublic, Func<IDbConnection, IDbTransaction, Task<IEnumerable<string>>> Inboxes,
+    System.Text.Json.Nodes.JsonObject? Signed = null);

@@ -50,13 +50,15 @@ public static class WellKnownEndpoints
     /// <summary>
     /// NodeInfo 2.1, with the directory of the network in <c>metadata</c>: <c>nodeName</c> and <c>nodeDescription</c>
     /// (as Mastodon and Misskey write them), and under <c>camtree</c> the library actor and its collection, the
-    /// languages of the reports written here with their counts, the most used themes, the library's size and how many
+    /// languages of the reports written here with their counts, the most used themes (each with its Group actor), the library's size and how many
     /// libraries this one subscribes to.
     /// </summary>
-    private static async Task<IResult> NodeInfoAsync(ActorStore actors, Library.NodeSummaries summaries, LocalUris uris, IOptions<NodeOptions> options)
+    private static async Task<IResult> NodeInfoAsync(ActorStore actors, Library.NodeSummaries summaries, ThemeGroupStore themeGroups, LocalUris uris,
+        IOptions<NodeOptions> options)
     {
         var users = await actors.CountAsync(Protocol.Vocabulary.AsTypes.Person);
         var summary = await summaries.CurrentAsync();
+        var groups = (await themeGroups.ForThemesAsync([.. summary.Themes.Select(t => t.Theme)])).ToDictionary(g => g.Theme, StringComparer.Ordinal);
         var document = new NodeInfoDocument
         {
             Software = new NodeInfoSoftware("camtree", NodeApp.Version, Homepage: "https://camtree.org/"),
@@ -72,7 +74,17 @@ public static class WellKnownEndpoints
                     ["libraryCollection"] = uris.LibraryReports,
                     ["registration"] = options.Value.Registration.ToString().ToLowerInvariant(),
                     ["languages"] = summary.Languages,
-                    ["themes"] = summary.Themes.Select(t => new Dictionary<string, object> { ["name"] = t.Theme, ["href"] = uris.Theme(t.Theme), ["reports"] = t.Reports }).ToList(),
+                    // Each theme with its Group actor, to follow (FEP-1b12).
+                    ["themes"] = summary.Themes.Select(t =>
+                    {
+                        var entry = new Dictionary<string, object> { ["name"] = t.Theme, ["href"] = uris.Theme(t.Theme), ["reports"] = t.Reports };
+                        if (groups.TryGetValue(t.Theme, out var group))
+                        {
+                            entry["actor"] = uris.Actor(group.Username);
+                            entry["handle"] = uris.Handle(group.Username).ToString();
+                        }
+                        return entry;
+                    }).ToList(),
                     ["reports"] = new Dictionary<string, int> { ["local"] = summary.LocalReports, ["library"] = summary.LibraryReports },
                     ["subscriptions"] = summary.Subscriptions,
                 },

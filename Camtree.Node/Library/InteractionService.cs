@@ -13,7 +13,7 @@ namespace Camtree.Node.Library;
 /// </summary>
 public sealed class InteractionService(
     InteractionStore interactions, ReportStore reports, FollowStore follows, ActorDirectory directory, RemoteDocumentClient remote,
-    SigningKeys keys, Outbox outbox, DocumentBuilder documents, LocalUris uris,
+    SigningKeys keys, Outbox outbox, DocumentBuilder documents, LocalUris uris, Themes.ThemeGroups themeGroups,
     Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options, TimeProvider time)
 {
     /// <summary>The object acted on, and who wrote it (null when it was written here).</summary>
@@ -37,7 +37,12 @@ public sealed class InteractionService(
         if (await interactions.HasAsync(InteractionKinds.Share, actorIri, target.Iri)) return false;
         var announce = documents.Activity(AsTypes.Announce, actor, target.Iri,
             [ActivityStreams.PublicIri], [uris.Followers(actor.Username), target.AuthorIri], time.GetUtcNow());
-        await outbox.SendAsync(actor, announce, isPublic: true, FollowersAndAuthor(actor, target),
+        var outgoing = new List<Outgoing> { new(actor, announce, true, FollowersAndAuthor(actor, target)) };
+        // A report shared here is announced by its themes' groups too, once each (comments never are).
+        if (target.ReportIri == target.Iri && await reports.FindByIriAsync(target.Iri) is { DeletedAt: null, Flagged: false } report)
+            outgoing.AddRange(await themeGroups.AnnounceShareAsync(report.ThemeList, report.Iri, report.AuthorIri,
+                async group => await outbox.FindOwnAsync(group, AsTypes.Announce, report.Iri) is not null));
+        await outbox.SendAsync(outgoing,
             (connection, transaction) => interactions.AddAsync(connection, transaction, InteractionKinds.Share, announce.Id, actorIri, target.Iri, time.GetUtcNow()));
         return true;
     }

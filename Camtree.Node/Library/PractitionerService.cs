@@ -34,6 +34,15 @@ public sealed partial class PractitionerService(ActorStore actors, ActorKeyStore
         ?? await CreateAsync(LocalUris.LibraryUsername, AsTypes.Service, options.Value.NodeName,
             $"The practitioner research library of {options.Value.NodeName}, a Camtree node. Follow it to receive every report published here.", false);
 
+    /// <summary>
+    /// A theme's <c>Group</c> actor (FEP-1b12): it accepts every follow and announces the reports tagged with the theme.
+    /// The caller has chosen a free, valid username (<see cref="Themes.ThemeHandles"/>).
+    /// </summary>
+    public Task<LocalActor> CreateThemeGroupAsync(string username, string theme) =>
+        CreateAsync(username, AsTypes.Group, "#" + theme,
+            $"Reports tagged #{theme} in {options.Value.NodeName}, a Camtree library of practitioner research. Follow to receive each one as it is published or shared.",
+            false);
+
     /// <summary>Creates an actor with its RSA key (HTTP signatures) and its first Ed25519 key (object proofs).</summary>
     private async Task<LocalActor> CreateAsync(string username, string type, string displayName, string summary, bool manuallyApproves)
     {

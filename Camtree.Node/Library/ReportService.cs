@@ -11,7 +11,7 @@ namespace Camtree.Node.Library;
 /// </summary>
 public sealed class ReportService(
     ReportStore reports, IAttachmentStore attachments, FollowStore follows, ActorStore actors, DeliveryStore deliveries, InteractionStore interactions,
-    Outbox outbox, ObjectProofs proofs, DocumentBuilder documents, LocalUris uris,
+    Outbox outbox, ObjectProofs proofs, DocumentBuilder documents, LocalUris uris, Themes.ThemeGroups themeGroups,
     Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options, TimeProvider time)
 {
     /// <summary>What is wrong with a draft under this node's limits (field → messages); empty when it can be published.</summary>
@@ -56,7 +56,9 @@ public sealed class ReportService(
         var signed = await proofs.ReportAsync(report, author);
         report = report with { SignedJson = signed.ToJsonString(Protocol.JsonLd.ActivityJson.Options) };
         var create = documents.Activity(AsTypes.Create, author, signed, article.To, article.Cc, report.PublishedAt);
-        var outgoing = new List<Outgoing> { new(author, create, true, FollowerInboxes(author)) };
+        // Signed here, not in the outbox: the theme groups embed this very Create in their Announces (FEP-1b12).
+        var signedCreate = await outbox.SignAsync(author, create);
+        var outgoing = new List<Outgoing> { new(author, create, true, FollowerInboxes(author), signedCreate) };
 
         // The node's library actor shares every report published here, so that following the library
         // (from another Camtree node, or from Mastodon) brings in all of them (FEP-1b12's Group pattern).
@@ -66,6 +68,7 @@ public sealed class ReportService(
                 [ActivityStreams.PublicIri], [uris.Followers(library.Username), report.AuthorIri], report.PublishedAt);
             outgoing.Add(new Outgoing(library, announce, true, FollowerInboxes(library)));
         }
+        outgoing.AddRange(await themeGroups.AnnounceCreateAsync(report.ThemeList, report.Iri, report.AuthorIri, signedCreate, report.PublishedAt));
 
         long id = 0;
         await outbox.SendAsync(outgoing, alongside: async (connection, transaction) =>
@@ -237,11 +240,12 @@ public sealed class ReportService(
     private async Task<ReportRow> SendUpdateAsync(LocalActor author, ReportRow report)
     {
         report = report with { UpdatedAt = time.GetUtcNow() };
+        await themeGroups.EnsureAsync(report.ThemeList);
         var article = documents.Report(report, author);
         var signed = await proofs.ReportAsync(report, author);
         report = report with { SignedJson = signed.ToJsonString(Protocol.JsonLd.ActivityJson.Options) };
         var update = documents.Activity(AsTypes.Update, author, signed, article.To, article.Cc, report.UpdatedAt!.Value);
-        await outbox.SendAsync(author, update, isPublic: true, EveryCopy(author, report.Iri),
+        await outbox.SendAsync(author, update, isPublic: true, EveryCopy(author, report.Iri, await themeGroups.AnnouncingActorsAsync(report.ThemeList)),
             alongside: (connection, transaction) => reports.UpdateLocalAsync(connection, transaction, report));
         return report;
     }
@@ -258,7 +262,7 @@ public sealed class ReportService(
         var now = time.GetUtcNow();
         var delete = documents.Activity(AsTypes.Delete, author, documents.Tombstone(existing.Iri, now),
             [ActivityStreams.PublicIri], [uris.Followers(author.Username)], now);
-        await outbox.SendAsync(author, delete, isPublic: true, EveryCopy(author, existing.Iri),
+        await outbox.SendAsync(author, delete, isPublic: true, EveryCopy(author, existing.Iri, await themeGroups.AnnouncingActorsAsync(existing.ThemeList)),
             alongside: async (connection, transaction) =>
             {
                 await reports.MarkDeletedAsync(existing.Iri, existing.AuthorIri, now, connection, transaction);
@@ -270,15 +274,19 @@ public sealed class ReportService(
     /// <summary>
     /// Where an Update or Delete of a report goes: wherever a copy of it may be. The author's followers and the library's
     /// followers now (a library subscriber holds every report, however old), every inbox that was sent its Create, an
-    /// Announce of it (the library's, a colleague's) or an earlier Update, and the remote actors known to have shared it
-    /// (their own followers then get it from them, forwarded).
+    /// Announce of it (the library's, a colleague's) or an earlier Update, the followers of its themes' groups
+    /// (<paramref name="themeGroupActors"/>), and the remote actors known to have shared it (their own followers then
+    /// get it from them, forwarded).
     /// </summary>
-    private Func<System.Data.IDbConnection, System.Data.IDbTransaction, Task<IEnumerable<string>>> EveryCopy(LocalActor author, string reportIri) =>
+    private Func<System.Data.IDbConnection, System.Data.IDbTransaction, Task<IEnumerable<string>>> EveryCopy(LocalActor author, string reportIri,
+        IReadOnlyList<long> themeGroupActors) =>
         async (connection, transaction) =>
         {
             var recipients = (await follows.FollowerInboxesAsync(connection, transaction, author.Id)).ToList();
             if (await actors.FindByUsernameAsync(LocalUris.LibraryUsername) is { } library)
                 recipients.AddRange(await follows.FollowerInboxesAsync(connection, transaction, library.Id));
+            foreach (var group in themeGroupActors)
+                recipients.AddRange(await follows.FollowerInboxesAsync(connection, transaction, group));
             recipients.AddRange(await interactions.RemoteSharerInboxesAsync(connection, transaction, reportIri));
             var reached = await deliveries.InboxesReachedAsync(connection, transaction, reportIri);
             return InboxResolver.ResolveInboxes(recipients).Union(reached, StringComparer.Ordinal);

@@ -50,7 +50,7 @@ internal sealed class ReportBatchWriter(SqliteConnection connection, SqliteTrans
     {
         Run("DELETE FROM report_themes WHERE report_id = (SELECT id FROM reports WHERE iri = @iri)", [("@iri", iri)]);
         foreach (var theme in themes.Distinct())
-            Run("INSERT OR IGNORE INTO report_themes (theme, report_id) SELECT @theme, id FROM reports WHERE iri = @iri", [("@theme", theme), ("@iri", iri)]);
+            Run($"INSERT OR IGNORE INTO report_themes (theme, report_id) SELECT {ThemeGroupStore.FiledUnderSql}, id FROM reports WHERE iri = @iri", [("@theme", theme), ("@iri", iri)]);
     }
 
     private int Run(string sql, IEnumerable<(string Name, object? Value)> values) => Prepare(sql, values).ExecuteNonQuery();

@@ -149,7 +149,7 @@ public sealed class ReportStore(Database database)
     {
         await connection.ExecuteAsync("DELETE FROM report_themes WHERE report_id = @id", new { id }, transaction);
         foreach (var theme in themes.Distinct())
-            await connection.ExecuteAsync("INSERT OR IGNORE INTO report_themes (theme, report_id) VALUES (@theme, @id)", new { theme, id }, transaction);
+            await connection.ExecuteAsync($"INSERT OR IGNORE INTO report_themes (theme, report_id) VALUES ({ThemeGroupStore.FiledUnderSql}, @id)", new { theme, id }, transaction);
     }
 
     private static async Task SetThemesAsync(IDbConnection connection, IDbTransaction? transaction, string iri, IReadOnlyList<string> themes)

@@ -33,8 +33,20 @@ public sealed class Pages(IOptions<NodeOptions> options, LocalUris uris, IString
         List(text["Home"], text["Home"], text["Reports by the people and libraries {0} follows, newest first.", actor.DisplayName], reports, "/home", isFirstPage,
             reports.Count == 0 && isFirstPage ? [text["Follow practitioners and libraries (Find people) to see their reports here."].Value] : null);
 
-    public IResult Theme(string theme, IReadOnlyList<ReportRow> reports, bool isFirstPage) =>
-        List("#" + theme, "#" + theme, text["Reports on this theme in this library."], reports, ReportLinks.Theme(theme), isFirstPage);
+    /// <summary>A theme's page: its group (when it has one), how the viewer follows it, its reports.</summary>
+    public IResult Theme(string theme, ThemeGroup? group, int followers, IReadOnlyList<ReportRow> reports, bool isFirstPage, ProfileFollowState followState,
+        AntiforgeryField? antiforgery)
+    {
+        var path = ReportLinks.Theme(theme);
+        return Render<ThemePage>(new ThemePageModel(Site, theme, group is null ? null : uris.Handle(group.Username).ToString(),
+            group is null ? null : uris.Actor(group.Username), followers, followState, antiforgery,
+            ListModel("#" + theme, "#" + theme, null, reports, path, isFirstPage), path));
+    }
+
+    /// <summary>The directory of themes.</summary>
+    public IResult Themes(IReadOnlyList<ThemeListing> themes, IReadOnlySet<string> followed, AntiforgeryField? antiforgery) =>
+        Render<ThemesPage>(new ThemesPageModel(Site, [.. themes.Select(t => new ThemeEntry(t.Theme, uris.Handle(t.Username).ToString(), uris.Actor(t.Username),
+            t.Reports, t.Followers, followed.Contains(uris.Actor(t.Username))))], antiforgery));
 
     /// <summary>A practitioner's page, with what the viewer can do: follow them, or (their own) edit it.</summary>
     public IResult Profile(LocalActor actor, IReadOnlyList<ReportRow> reports, bool isFirstPage, ProfileFollowState followState, AntiforgeryField? antiforgery)

@@ -18,16 +18,17 @@ public static class WebEndpoints
                 ? pages.Library(await reports.ListAsync(limit: Pages.PageSize + 1, before: cursor), await reports.CountLocalAsync(), cursor is null)
                 : BadCursor());
         // A report's page (/library/{id}) is in ConnectEndpoints: it carries the comment, like and share forms.
-        app.MapGet("/themes/{theme}", async (string theme, string? before, ReportStore reports, Pages pages) =>
-            LibraryCursor.TryParse(before, out var cursor) || before is null
-                ? pages.Theme(theme, await reports.ListByThemeAsync(theme, Pages.PageSize + 1, cursor), cursor is null)
-                : BadCursor());
+        app.MapGet("/themes", ThemesAsync);
+        app.MapGet("/themes/{theme}", ThemeAsync);
         app.MapGet("/network", NetworkAsync);
         app.MapGet("/@{username}", async (string username, string? before, HttpContext context, IAntiforgery antiforgery, ActorStore actors,
-            FollowStore follows, ReportStore reports, LocalUris uris, Pages pages) =>
+            FollowStore follows, ReportStore reports, ThemeGroupStore themeGroups, LocalUris uris, Pages pages) =>
         {
             if (!LibraryCursor.TryParse(before, out var cursor) && before is not null) return BadCursor();
             if (await actors.FindByUsernameAsync(username) is not { } actor) return HttpExchange.Error(404, $"there is no practitioner {username} here");
+            // A theme's group has its theme's page.
+            if (actor.ActorType == Protocol.Vocabulary.AsTypes.Group && await themeGroups.FindByActorAsync(actor.Id) is { } group)
+                return Results.Redirect(ReportLinks.Theme(group.Current));
             var viewer = await WebForms.SignedInActorAsync(context, actors);
             var state = viewer switch
             {
@@ -43,6 +44,43 @@ public static class WebEndpoints
             return pages.Profile(actor, await reports.ListAsync(ReportOrigin.Local, actor.Id, Pages.PageSize + 1, cursor), cursor is null, state,
                 state == ProfileFollowState.NotFollowing ? WebForms.Antiforgery(context, antiforgery) : null);
         });
+    }
+
+    /// <summary>At most this many themes in the directory.</summary>
+    private const int ThemesListed = 500;
+
+    /// <summary>The directory of themes, most followed first.</summary>
+    private static async Task<IResult> ThemesAsync(HttpContext context, IAntiforgery antiforgery, ActorStore actors, FollowStore follows,
+        ThemeGroupStore themeGroups, Pages pages)
+    {
+        var viewer = await WebForms.SignedInActorAsync(context, actors);
+        var followed = viewer is null ? [] : (await follows.ListFollowingAsync(viewer.Id)).Select(f => f.OtherIri).ToHashSet(StringComparer.Ordinal);
+        return pages.Themes(await themeGroups.ListAsync(ThemesListed), followed, viewer is null ? null : WebForms.Antiforgery(context, antiforgery));
+    }
+
+    /// <summary>
+    /// A theme's page. A theme merged into another redirects there; a theme with neither a group nor a report is 404.
+    /// </summary>
+    private static async Task<IResult> ThemeAsync(string theme, string? before, HttpContext context, IAntiforgery antiforgery, ActorStore actors,
+        FollowStore follows, ThemeGroupStore themeGroups, ReportStore reports, LocalUris uris, Pages pages)
+    {
+        if (!LibraryCursor.TryParse(before, out var cursor) && before is not null) return BadCursor();
+        var name = Library.Themes.ThemeGroups.Normalise(theme);
+        var group = await themeGroups.FindAsync(name);
+        if (group?.MergedInto is { } into) return Results.Redirect(ReportLinks.Theme(into));
+        var listed = await reports.ListByThemeAsync(name, Pages.PageSize + 1, cursor);
+        if (group is null && listed.Count == 0 && cursor is null) return HttpExchange.Error(404, $"there is no theme #{name} in this library");
+        var viewer = await WebForms.SignedInActorAsync(context, actors);
+        var state = viewer is null || group is null ? ProfileFollowState.SignedOut
+            : (await follows.FindFollowingAsync(viewer.Id, uris.Actor(group.Username)))?.State switch
+            {
+                FollowStates.Accepted => ProfileFollowState.Following,
+                FollowStates.Pending => ProfileFollowState.Pending,
+                _ => ProfileFollowState.NotFollowing,
+            };
+        var followers = group is null ? 0 : await themeGroups.FollowersAsync(group.ActorId);
+        return pages.Theme(name, group, followers, listed, cursor is null, state,
+            state == ProfileFollowState.NotFollowing ? WebForms.Antiforgery(context, antiforgery) : null);
     }
 
     /// <summary>At most this many libraries in each list of the network page.</summary>

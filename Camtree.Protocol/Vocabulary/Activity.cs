@@ -12,6 +12,8 @@ public sealed record Activity
     public required object Object { get; init; }
     public IReadOnlyList<string>? To { get; init; }
     public IReadOnlyList<string>? Cc { get; init; }
+    /// <summary>The Group(s) an activity was sent into (FEP-1b12: a group's <c>Announce</c> names itself here).</summary>
+    public IReadOnlyList<string>? Audience { get; init; }
     public DateTimeOffset? Published { get; init; }
 }
 

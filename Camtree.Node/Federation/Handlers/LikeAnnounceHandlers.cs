@@ -33,7 +33,7 @@ public sealed class AnnounceHandler(
 
     public async Task<string?> HandleAsync(ReceivedActivity received, CancellationToken cancellationToken)
     {
-        if (received.Activity.Object?.Iri is not { } iri) return "Announce without an object";
+        if (SharedObject(received.Activity) is not { } iri) return "Announce without an object";
         var now = time.GetUtcNow();
         // Held already (an unverified copy from a mirror does not count: the share is a chance to read the original).
         if (await reports.FindByIriAsync(iri) is { DeletedAt: null } held && (held.CopiedFrom is null || held.ProofVerified)
@@ -62,4 +62,11 @@ public sealed class AnnounceHandler(
         await interactions.AddAsync(InteractionKinds.Share, received.Activity.Id!, received.Actor, iri, now);
         return null;
     }
+
+    /// <summary>
+    /// What an Announce shares: its object, or, when a group relays an activity (FEP-1b12: the <c>Create</c> of a
+    /// report, embedded), that activity's object. A group sending both forms is counted as one share.
+    /// </summary>
+    internal static string? SharedObject(Protocol.JsonLd.IncomingObject announce) =>
+        announce.Object?.Embedded is { } relayed && relayed.HasType(AsTypes.Create) ? relayed.Object?.Iri : announce.Object?.Iri;
 }
