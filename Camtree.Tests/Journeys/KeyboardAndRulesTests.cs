@@ -90,6 +90,28 @@ public sealed class KeyboardAndRulesTests(ChromiumFixture chromium) : IAsyncLife
         Assert.True(axe.Violations.Length == 0, string.Join("\n", axe.Violations.Select(v => $"{v.Id}: {v.Help}")));
     }
 
+    [Fact]
+    public async Task The_themes_directory_and_a_theme_page_pass_axe_in_Spanish_and_a_theme_is_followed_from_them()
+    {
+        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _node.BaseUrl });
+        var page = await SignedInAsync(context, "valentina_rojas");
+        await page.GotoAsync("/language?to=es");
+        await page.GotoAsync("/themes");
+        Assert.Equal("Temas", await page.Locator("h1").InnerTextAsync());
+        await ScreenshotAsync(page, "themes");
+        var directory = await page.RunAxe();
+        Assert.True(directory.Violations.Length == 0, string.Join("\n", directory.Violations.Select(v => $"{v.Id}: {v.Help}")));
+
+        await page.GotoAsync("/themes/oracy");
+        var follow = page.GetByRole(AriaRole.Button, new() { Name = "Seguir a #oracy" });
+        await follow.ClickAsync();
+        await page.WaitForURLAsync("**/themes/oracy");
+        var theme = await page.RunAxe();
+        Assert.True(theme.Violations.Length == 0, string.Join("\n", theme.Violations.Select(v => $"{v.Id}: {v.Help}")));
+        var group = (await _node.Get<ActorStore>().FindByUsernameAsync("oracy"))!;
+        await Eventually.TrueAsync(async () => (await _node.Get<FollowStore>().ListFollowersAsync(group.Id)).Count == 1, "the group to accept the follow");
+    }
+
     private async Task<IPage> SignedInAsync(IBrowserContext context, string userName)
     {
         var page = await context.NewPageAsync();

@@ -74,6 +74,32 @@ public sealed class FedifyInteropTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Fedify_follows_a_theme_group_and_receives_both_Announces_with_the_relayed_Create_s_proof_intact()
+    {
+        var ana = await _node.AddPractitionerAsync("ana", "Ana Souza");
+        await PublishAsync(ana, "Talk partners in Year 2"); // the first report on #oracy makes its group
+        var group = $"{_node.BaseUrl}/users/oracy";
+        await _peer.PostAsync("/_control/follow", new { target = $"@oracy@{_node.Authority}" });
+        await _peer.WaitForAsync(a => a.Text("type") == "Accept" && a.Text("actor") == group, "the group's Accept at the peer");
+
+        var iri = await PublishAsync(ana, "Sentence stems in Year 4");
+        // Fedify recorded both only after verifying the group's signature on each.
+        await _peer.WaitForAsync(a => a.Text("type") == "Announce" && a.Text("actor") == group && a.Text("objectId") == iri, "the Article's Announce (Mastodon's form)");
+        var relay = await _peer.WaitForAsync(a => a.Text("type") == "Announce" && a.Text("actor") == group && a.Text("objectType") == "Create",
+            "the Create's Announce (FEP-1b12)");
+
+        // As Camtree serves it: the group's proof on the Announce, and ana's on the Create inside it, both verified by Fedify.
+        var served = await _node.ActivityPubAsync(relay.Text("id"));
+        Assert.Equal(group, served.GetProperty("audience")[0].GetString());
+        Assert.True((await _peer.PostAsync("/_control/verify-proof", new { document = served })).GetProperty("verified").GetBoolean(),
+            $"Fedify did not verify the group's proof on its Announce\n{_peer.Log}");
+        var create = served.GetProperty("object");
+        Assert.Equal(iri, create.GetProperty("object").GetProperty("id").GetString());
+        Assert.True((await _peer.PostAsync("/_control/verify-proof", new { document = create })).GetProperty("verified").GetBoolean(),
+            $"Fedify did not verify ana's proof on the relayed Create\n{_peer.Log}");
+    }
+
+    [Fact]
     public async Task Camtree_follows_a_Fedify_actor_and_receives_its_notes_signed_with_RFC_9421()
     {
         var ana = await _node.AddPractitionerAsync("ana", "Ana Souza");
