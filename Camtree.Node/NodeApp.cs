@@ -4,6 +4,7 @@ using Camtree.Node.Configuration;
 using Camtree.Node.Federation;
 using Camtree.Node.Library;
 using Camtree.Node.Library.Demo;
+using Camtree.Node.Oai;
 using Camtree.Node.Security;
 using Camtree.Node.Storage;
 using Camtree.Node.Web;
@@ -62,6 +63,7 @@ public static class NodeApp
         app.MapInboxes();
         app.MapObjects();
         app.MapLibraryCollection();
+        app.MapOai();
         app.MapApi();
         app.MapSearchApi();
         app.MapInteractions();

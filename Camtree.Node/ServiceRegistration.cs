@@ -104,6 +104,8 @@ public static class ServiceRegistration
         services.AddSingleton<ReportService>();
         services.AddSingleton<ThemeGroupStore>();
         services.AddSingleton<Library.Themes.ThemeGroups>();
+        services.AddSingleton<OaiStore>();
+        services.AddSingleton<Oai.OaiRepository>();
         services.AddSingleton<FollowService>();
         services.AddSingleton<InteractionService>();
         services.AddSingleton<ProfileService>();

@@ -56,6 +56,15 @@ public sealed class NodeOptions
     /// <summary>Who can join: <c>Invite</c> (default: with an operator's invitation link), <c>Open</c> (anyone) or <c>Closed</c>.</summary>
     public RegistrationMode Registration { get; set; } = RegistrationMode.Invite;
 
+    /// <summary>
+    /// Whom to write to about this node: OAI-PMH's Identify gives it to repository managers. When unset, the node says
+    /// <c>webmaster@</c> its host, which an operator on the public internet should replace.
+    /// </summary>
+    public string? AdminEmail { get; set; }
+
+    /// <summary>The OAI-PMH interface for institutional repositories (<c>Camtree:Oai:*</c>).</summary>
+    public OaiOptions Oai { get; set; } = new();
+
     /// <summary>The SQLite file's full path.</summary>
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDirectory), "camtree.db");
 }
@@ -86,4 +95,22 @@ public sealed class LibraryOptions
     public int MaxPagesPerRun { get; set; } = 2_000;
 
     public TimeSpan RepairInterval => TimeSpan.FromMinutes(RepairIntervalMinutes);
+}
+
+/// <summary>What <c>/oai</c> disseminates and how it pages (<c>Camtree:Oai:*</c>).</summary>
+public sealed class OaiOptions
+{
+    /// <summary>
+    /// Also disseminate the reports held from the libraries this node federates with (their origin in
+    /// <c>dc:source</c>). Off by default: a repository harvests each node for its own reports.
+    /// </summary>
+    public bool IncludeFederated { get; set; }
+
+    /// <summary>Records (or headers) per page of ListRecords and ListIdentifiers.</summary>
+    public int PageSize { get; set; } = 100;
+
+    /// <summary>How long a resumption token stays good, in minutes.</summary>
+    public double TokenLifetimeMinutes { get; set; } = 60;
+
+    public TimeSpan TokenLifetime => TimeSpan.FromMinutes(TokenLifetimeMinutes);
 }

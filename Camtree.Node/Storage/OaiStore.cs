@@ -1,0 +1,125 @@
+using System.Security.Cryptography;
+using Camtree.Protocol.Oai;
+using Dapper;
+
+namespace Camtree.Node.Storage;
+
+/// <summary>An OAI-PMH item as stored: its place in the change sequence, its datestamp, and the report (null once removed).</summary>
+public sealed record OaiItem(long Seq, string Iri, DateTimeOffset Datestamp, ReportRow? Report)
+{
+    public bool Deleted => Report is null || Report.DeletedAt is not null;
+}
+
+/// <summary>Which items a list reads: the repository's scope and the harvester's selection (§3.3, §3.4).</summary>
+public sealed record OaiSelection(bool IncludeFederated, DateTimeOffset? From = null, DateTimeOffset? Until = null, OaiSetFilter? Set = null);
+
+/// <summary>
+/// The repository's records, read from <c>oai_changes</c> (maintained by triggers on <c>reports</c>, migration 16)
+/// joined to the reports they stand for. Flagged copies (a proof that failed) are not disseminated.
+/// </summary>
+public sealed class OaiStore(Database database)
+{
+    private sealed record ChangeRow(long Seq, string ChangeIri, string Datestamp);
+
+    private const string Select = """
+        SELECT c.seq AS Seq, c.iri AS ChangeIri, c.datestamp AS Datestamp, r.*
+        FROM oai_changes c LEFT JOIN reports r ON r.iri = c.iri
+        """;
+
+    /// <summary>The next items of a list, after <paramref name="after"/> in the change sequence.</summary>
+    public async Task<IReadOnlyList<OaiItem>> ListAsync(OaiSelection selection, long after, int limit)
+    {
+        var (where, parameters) = Where(selection);
+        parameters.Add("after", after);
+        parameters.Add("limit", limit);
+        return await QueryAsync($"{Select} WHERE c.seq > @after AND {where} ORDER BY c.seq LIMIT @limit", parameters);
+    }
+
+    /// <summary>How many items the whole list holds (the resumption token's <c>completeListSize</c>).</summary>
+    public async Task<int> CountAsync(OaiSelection selection)
+    {
+        var (where, parameters) = Where(selection);
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<int>($"SELECT count(*) FROM oai_changes c LEFT JOIN reports r ON r.iri = c.iri WHERE {where}", parameters);
+    }
+
+    public async Task<OaiItem?> FindAsync(string iri, bool includeFederated)
+    {
+        var (where, parameters) = Where(new OaiSelection(includeFederated));
+        parameters.Add("iri", iri);
+        return (await QueryAsync($"{Select} WHERE c.iri = @iri AND {where}", parameters)).SingleOrDefault();
+    }
+
+    /// <summary>The oldest datestamp in the repository (Identify's <c>earliestDatestamp</c>); null when it is empty.</summary>
+    public async Task<DateTimeOffset?> EarliestAsync(bool includeFederated)
+    {
+        await using var connection = await database.OpenAsync();
+        var earliest = await connection.ExecuteScalarAsync<string?>(
+            "SELECT min(datestamp) FROM oai_changes WHERE local = 1 OR @includeFederated", new { includeFederated });
+        return earliest is null ? null : DateTimeOffset.Parse(earliest, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The values each set kind has among the repository's reports, in order (ListSets).</summary>
+    public async Task<IReadOnlyList<(OaiSetKind Kind, string Value)>> SetValuesAsync(bool includeFederated)
+    {
+        await using var connection = await database.OpenAsync();
+        var rows = await connection.QueryAsync<(string Kind, string Value)>("""
+            SELECT 'theme', t.theme FROM report_themes t JOIN reports r ON r.id = t.report_id
+             WHERE (r.local_slug IS NOT NULL OR @includeFederated) AND r.flagged = 0
+            UNION SELECT 'methodology', methodology FROM reports
+             WHERE methodology IS NOT NULL AND (local_slug IS NOT NULL OR @includeFederated) AND flagged = 0
+            UNION SELECT 'country', country FROM reports
+             WHERE country IS NOT NULL AND (local_slug IS NOT NULL OR @includeFederated) AND flagged = 0
+            ORDER BY 1, 2
+            """, new { includeFederated });
+        return rows.Select(r => (r.Kind switch { "theme" => OaiSetKind.Theme, "methodology" => OaiSetKind.Methodology, _ => OaiSetKind.Country }, r.Value)).ToList();
+    }
+
+    /// <summary>The key that signs resumption tokens: made once, kept, so tokens outlive a restart.</summary>
+    public async Task<byte[]> SecretAsync(string name)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync("INSERT INTO node_secrets (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING",
+            new { name, value = RandomNumberGenerator.GetBytes(32) });
+        return await connection.ExecuteScalarAsync<byte[]>("SELECT value FROM node_secrets WHERE name = @name", new { name }) ?? [];
+    }
+
+    private static (string Where, DynamicParameters Parameters) Where(OaiSelection selection)
+    {
+        var parameters = new DynamicParameters();
+        parameters.Add("includeFederated", selection.IncludeFederated);
+        var where = "(c.local = 1 OR @includeFederated) AND (r.id IS NULL OR r.flagged = 0)";
+        if (selection.From is { } from)
+        {
+            where += " AND c.datestamp >= @from";
+            parameters.Add("from", OaiDate.Format(from));
+        }
+        if (selection.Until is { } until)
+        {
+            where += " AND c.datestamp <= @until";
+            parameters.Add("until", OaiDate.Format(until));
+        }
+        if (selection.Set is { } set)
+        {
+            parameters.Add("setValue", set.Value);
+            where += set.Kind switch
+            {
+                OaiSetKind.Theme => " AND EXISTS (SELECT 1 FROM report_themes t WHERE t.report_id = r.id AND (@setValue IS NULL OR t.theme = @setValue))",
+                OaiSetKind.Methodology => " AND r.methodology IS NOT NULL AND (@setValue IS NULL OR r.methodology = @setValue)",
+                _ => " AND r.country IS NOT NULL AND (@setValue IS NULL OR r.country = @setValue)",
+            };
+        }
+        return (where, parameters);
+    }
+
+    private async Task<IReadOnlyList<OaiItem>> QueryAsync(string sql, DynamicParameters parameters)
+    {
+        await using var connection = await database.OpenAsync();
+        var rows = await connection.QueryAsync<ChangeRow, ReportRow?, OaiItem>(sql,
+            (change, report) => new OaiItem(change.Seq, change.ChangeIri,
+                DateTimeOffset.Parse(change.Datestamp, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal),
+                report is { Id: > 0 } ? report : null),
+            parameters, splitOn: "id");
+        return rows.ToList();
+    }
+}
