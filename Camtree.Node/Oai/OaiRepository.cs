@@ -194,14 +194,14 @@ public sealed class OaiRepository(OaiStore store, LocalUris uris, IOptions<NodeO
     private OaiRecord Record(OaiItem item)
     {
         var report = item.Report;
-        var sets = report is null ? [] : SetSpecs(report);
+        var sets = report is null ? [] : SetSpecs(report, item.Themes);
         var header = new OaiHeader(item.Iri, item.Datestamp, sets, item.Deleted);
         return new OaiRecord(header, item.Deleted ? null : Metadata(report!));
     }
 
-    private static IReadOnlyList<string> SetSpecs(ReportRow report) =>
+    private static IReadOnlyList<string> SetSpecs(ReportRow report, IReadOnlyList<string> themes) =>
     [
-        .. report.ThemeList.Select(t => OaiSets.Spec(OaiSetKind.Theme, t)),
+        .. themes.Select(t => OaiSets.Spec(OaiSetKind.Theme, t)),
         .. report.Methodology is { } m ? [OaiSets.Spec(OaiSetKind.Methodology, m)] : Array.Empty<string>(),
         .. report.Country is { } c ? [OaiSets.Spec(OaiSetKind.Country, c)] : Array.Empty<string>(),
     ];

@@ -7,6 +7,9 @@ namespace Camtree.Node.Storage;
 /// <summary>An OAI-PMH item as stored: its place in the change sequence, its datestamp, and the report (null once removed).</summary>
 public sealed record OaiItem(long Seq, string Iri, DateTimeOffset Datestamp, ReportRow? Report)
 {
+    /// <summary>The themes the report is filed under (after merges), as its theme sets are: read with the page.</summary>
+    public IReadOnlyList<string> Themes { get; init; } = [];
+
     public bool Deleted => Report is null || Report.DeletedAt is not null;
 }
 
@@ -15,7 +18,7 @@ public sealed record OaiSelection(bool IncludeFederated, DateTimeOffset? From = 
 
 /// <summary>
 /// The repository's records, read from <c>oai_changes</c> (maintained by triggers on <c>reports</c>, migration 16)
-/// joined to the reports they stand for. Flagged copies (a proof that failed) are not disseminated.
+/// joined to the reports they stand for. Unverified or flagged copies are not disseminated.
 /// </summary>
 public sealed class OaiStore(Database database)
 {
@@ -63,13 +66,13 @@ public sealed class OaiStore(Database database)
     public async Task<IReadOnlyList<(OaiSetKind Kind, string Value)>> SetValuesAsync(bool includeFederated)
     {
         await using var connection = await database.OpenAsync();
-        var rows = await connection.QueryAsync<(string Kind, string Value)>("""
+        var rows = await connection.QueryAsync<(string Kind, string Value)>($$"""
             SELECT 'theme', t.theme FROM report_themes t JOIN reports r ON r.id = t.report_id
-             WHERE (r.local_slug IS NOT NULL OR @includeFederated) AND r.flagged = 0
-            UNION SELECT 'methodology', methodology FROM reports
-             WHERE methodology IS NOT NULL AND (local_slug IS NOT NULL OR @includeFederated) AND flagged = 0
-            UNION SELECT 'country', country FROM reports
-             WHERE country IS NOT NULL AND (local_slug IS NOT NULL OR @includeFederated) AND flagged = 0
+             WHERE (r.local_slug IS NOT NULL OR @includeFederated) AND {{Disseminated("r")}}
+            UNION SELECT 'methodology', r.methodology FROM reports r
+             WHERE r.methodology IS NOT NULL AND (r.local_slug IS NOT NULL OR @includeFederated) AND {{Disseminated("r")}}
+            UNION SELECT 'country', r.country FROM reports r
+             WHERE r.country IS NOT NULL AND (r.local_slug IS NOT NULL OR @includeFederated) AND {{Disseminated("r")}}
             ORDER BY 1, 2
             """, new { includeFederated });
         return rows.Select(r => (r.Kind switch { "theme" => OaiSetKind.Theme, "methodology" => OaiSetKind.Methodology, _ => OaiSetKind.Country }, r.Value)).ToList();
@@ -84,11 +87,17 @@ public sealed class OaiStore(Database database)
         return await connection.ExecuteScalarAsync<byte[]>("SELECT value FROM node_secrets WHERE name = @name", new { name }) ?? [];
     }
 
+    /// <summary>
+    /// Which reports a repository vouches for: its own, and of the federated ones those whose author's key vouched
+    /// (not an unverified copy, a flagged one, or the placeholder of a withdrawal never held).
+    /// </summary>
+    private static string Disseminated(string r) => $"({r}.local_slug IS NOT NULL OR ({r}.flagged = 0 AND {r}.verified_key_id IS NOT NULL))";
+
     private static (string Where, DynamicParameters Parameters) Where(OaiSelection selection)
     {
         var parameters = new DynamicParameters();
         parameters.Add("includeFederated", selection.IncludeFederated);
-        var where = "(c.local = 1 OR @includeFederated) AND (r.id IS NULL OR r.flagged = 0)";
+        var where = $"(c.local = 1 OR @includeFederated) AND (r.id IS NULL OR {Disseminated("r")})";
         if (selection.From is { } from)
         {
             where += " AND c.datestamp >= @from";
@@ -120,6 +129,12 @@ public sealed class OaiStore(Database database)
                 DateTimeOffset.Parse(change.Datestamp, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal),
                 report is { Id: > 0 } ? report : null),
             parameters, splitOn: "id");
-        return rows.ToList();
+        var items = rows.ToList();
+        var ids = items.Where(i => i.Report is not null).Select(i => i.Report!.Id).ToList();
+        if (ids.Count == 0) return items;
+        var themes = (await connection.QueryAsync<(long ReportId, string Theme)>(
+                "SELECT report_id, theme FROM report_themes WHERE report_id IN @ids ORDER BY theme", new { ids }))
+            .ToLookup(t => t.ReportId, t => t.Theme);
+        return [.. items.Select(i => i.Report is { } r ? i with { Themes = [.. themes[r.Id]] } : i)];
     }
 }
