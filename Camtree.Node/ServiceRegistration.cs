@@ -54,8 +54,10 @@ public static class ServiceRegistration
             warning => sp.GetRequiredService<ILoggerFactory>().CreateLogger("Camtree.Ed25519").LogWarning("{Warning}", warning)));
         services.AddSingleton<ObjectProofs>();
         services.AddSingleton<SigningKeys>();
+        // Which signature scheme each server accepted (double-knocking), shared by every outgoing request.
+        services.AddSingleton(sp => new SignatureSchemes(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<NodeOptions>>().Value.SignatureFirstKnock));
         services.AddSingleton(sp => FederationHttpClient(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LocalUris>(),
-            sp.GetRequiredService<IOptions<NodeOptions>>().Value));
+            sp.GetRequiredService<IOptions<NodeOptions>>().Value, sp.GetRequiredService<SignatureSchemes>()));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Federation.ToPolicy(sp.GetRequiredService<LocalUris>().Authority));
         services.AddSingleton(sp => new RemoteDocumentClient(sp.GetRequiredService<HttpClient>(), new RemoteFetchOptions
         {
@@ -184,7 +186,7 @@ public static class ServiceRegistration
     /// proxy only when <see cref="NodeOptions.OutboundProxy"/> names one (never the environment's), and then checks
     /// each target's addresses itself, since the connection goes to the proxy.
     /// </summary>
-    internal static HttpClient FederationHttpClient(TimeProvider time, LocalUris uris, NodeOptions options)
+    internal static HttpClient FederationHttpClient(TimeProvider time, LocalUris uris, NodeOptions options, SignatureSchemes? schemes = null)
     {
         var proxy = string.IsNullOrWhiteSpace(options.OutboundProxy) ? null : new Uri(options.OutboundProxy, UriKind.Absolute);
         var transport = new SocketsHttpHandler
@@ -201,7 +203,7 @@ public static class ServiceRegistration
         };
         HttpMessageHandler inner = proxy is null ? transport : new TargetGuardHandler(options.AllowPrivateNetworks) { InnerHandler = transport };
         var limits = options.Limits;
-        var client = new HttpClient(new HttpSignatureHandler(time) { InnerHandler = inner })
+        var client = new HttpClient(new HttpSignatureHandler(time, schemes ?? new SignatureSchemes(time, options.SignatureFirstKnock)) { InnerHandler = inner })
         {
             // Each caller bounds its own time (fetch, delivery); this is the backstop for the headers.
             Timeout = TimeSpan.FromSeconds(Math.Max(limits.FetchTimeoutSeconds, limits.DeliveryTimeoutSeconds) + 5),

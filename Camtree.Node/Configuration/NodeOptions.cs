@@ -47,6 +47,12 @@ public sealed class NodeOptions
     /// </summary>
     public string? OutboundProxy { get; set; }
 
+    /// <summary>
+    /// The HTTP signature scheme outgoing requests try first: <c>Rfc9421</c> (default) or <c>DraftCavage</c>. On a 4xx the
+    /// other is tried once, and the one each server accepted is used first there for a day (double-knocking).
+    /// </summary>
+    public Camtree.Protocol.Signatures.HttpSignatureScheme SignatureFirstKnock { get; set; } = Camtree.Protocol.Signatures.HttpSignatureScheme.Rfc9421;
+
     /// <summary>The bounds on what peers and clients can make the node do (<c>Camtree:Limits:*</c>).</summary>
     public LimitsOptions Limits { get; set; } = new();
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Camtree.Node.Storage;
+using Camtree.Protocol.Signatures;
 using Camtree.Tests.Support;
 
 namespace Camtree.Tests.Node;
@@ -117,6 +118,44 @@ public sealed class FedifyInteropTests : IAsyncLifetime
         await Eventually.TrueAsync(() => Task.FromResult(_peer.Log.Replace("users/ana/inbox", "inbox").Contains($"'{_node.BaseUrl}/inbox' ['rfc9421'] -> 202")),
             $"the peer's log of Camtree's 202\n{_peer.Log}");
         Assert.DoesNotContain($"'{_node.BaseUrl}/users/ana/inbox' ['rfc9421'] -> 401", _peer.Log);
+    }
+
+    /// <summary>What the peer's federation endpoints received: method, path, signature scheme, status.</summary>
+    private static async Task<IReadOnlyList<(string Method, string Path, string Signature, int? Status)>> RequestsAtAsync(FedifyPeer peer) =>
+        [.. (await peer.Control.GetFromJsonAsync<JsonElement>("/_control/requests")).EnumerateArray().Select(r => (r.Text("method")!, r.Text("path")!,
+            r.Text("signature")!, r.GetProperty("status").ValueKind == JsonValueKind.Number ? r.GetProperty("status").GetInt32() : (int?)null))];
+
+    [Fact]
+    public async Task Camtree_signs_its_deliveries_with_RFC_9421_first_and_Fedify_verifies_them_at_the_first_knock()
+    {
+        var ana = await _node.AddPractitionerAsync("ana", "Ana Souza");
+        await FollowFromFedifyAsync(ana);
+        var report = await PublishAsync(ana, "Exit tickets, signed the new way");
+        await _peer.WaitForAsync(a => a.Text("type") == "Create" && a.Text("objectId") == report, "the report at the peer");
+
+        var posts = (await RequestsAtAsync(_peer)).Where(r => r.Method == "POST").ToList();
+        Assert.NotEmpty(posts);
+        // Every POST went in RFC 9421 and was taken: Fedify verified it, no draft-cavage second knock was needed.
+        Assert.All(posts, p => Assert.Equal(("rfc9421", 202), (p.Signature, p.Status)));
+        Assert.Equal(HttpSignatureScheme.Rfc9421, _node.Get<SignatureSchemes>().Remembered(_peer.BaseUrl));
+    }
+
+    [Fact]
+    public async Task Against_a_server_that_refuses_RFC_9421_Camtree_knocks_again_with_draft_cavage_and_remembers_it()
+    {
+        await _peer.PostAsync("/_control/refuse-rfc9421", new { refuse = true });
+        var ana = await _node.AddPractitionerAsync("ana", "Ana Souza");
+        await FollowFromFedifyAsync(ana); // Camtree's Accept: refused in RFC 9421, taken in draft-cavage
+        Assert.Equal(HttpSignatureScheme.DraftCavage, _node.Get<SignatureSchemes>().Remembered(_peer.BaseUrl));
+
+        var report = await PublishAsync(ana, "Exit tickets, signed the old way");
+        await _peer.WaitForAsync(a => a.Text("type") == "Create" && a.Text("objectId") == report, "the report at the peer");
+        var posts = (await RequestsAtAsync(_peer)).Where(r => r.Method == "POST").ToList();
+        Assert.Equal(("rfc9421", 401), (posts[0].Signature, posts[0].Status));
+        Assert.Equal(("draft-cavage", 202), (posts[1].Signature, posts[1].Status));
+        // From then on the first knock is draft-cavage: one request per delivery, each verified by Fedify.
+        Assert.All(posts.Skip(2), p => Assert.Equal(("draft-cavage", 202), (p.Signature, p.Status)));
+        Assert.True(posts.Count > 2, "the Create was delivered after the Accept");
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public static class SignedPost
 {
     public static async Task<DeliveryOutcome> SendAsync(string inbox, string json, SigningKey key, TimeProvider? time = null)
     {
-        using var client = new HttpClient(new HttpSignatureHandler(time ?? TimeProvider.System) { InnerHandler = new SocketsHttpHandler() });
+        using var client = new HttpClient(new HttpSignatureHandler(time ?? TimeProvider.System, new SignatureSchemes(time ?? TimeProvider.System, HttpSignatureScheme.DraftCavage, doubleKnock: false)) { InnerHandler = new SocketsHttpHandler() });
         return await new ActivitySender(client).SendAsync(inbox, json, key, CancellationToken.None);
     }
 

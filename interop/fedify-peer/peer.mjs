@@ -550,6 +550,17 @@ const routes = {
 
   "GET /_control/received": () => json(200, received),
 
+  // Every request that reached the peer's federation endpoints, with the HTTP signature scheme it carried and the
+  // status it got: how a test sees which scheme Camtree knocked with first.
+  "GET /_control/requests": () => json(200, incoming),
+
+  // Play a server that verifies draft-cavage only (as Mastodon did before RFC 9421): inbox POSTs carrying
+  // Signature-Input are refused with 401 before Fedify sees them. Body: {"refuse": true|false}.
+  "POST /_control/refuse-rfc9421": (ctx, body) => {
+    refuseRfc9421 = body?.refuse === true;
+    return json(200, { refuse: refuseRfc9421 });
+  },
+
   "DELETE /_control/received": () => {
     received.length = 0;
     return json(200, { cleared: true });
@@ -731,17 +742,33 @@ async function handleControl(request) {
 // HTTP server (Fedify's documented Node.js setup: @hono/node-server)
 // ---------------------------------------------------------------------------
 
+const incoming = [];
+let refuseRfc9421 = false;
+
 async function handle(request) {
   if (federation == null) return new Response("starting", { status: 503 });
   const { pathname } = new URL(request.url);
   if (pathname === "/_control" || pathname.startsWith("/_control/")) {
     return handleControl(request);
   }
-  return federation.fetch(request, {
+  const signature = request.headers.has("signature-input")
+    ? "rfc9421"
+    : request.headers.has("signature")
+      ? "draft-cavage"
+      : "unsigned";
+  const entry = { method: request.method, path: pathname, signature, status: null };
+  if (incoming.length < 10000) incoming.push(entry);
+  if (refuseRfc9421 && request.method === "POST" && signature === "rfc9421") {
+    entry.status = 401;
+    return new Response("this peer verifies draft-cavage signatures only", { status: 401 });
+  }
+  const response = await federation.fetch(request, {
     contextData: undefined,
     onNotFound: () => new Response("Not Found", { status: 404 }),
     onNotAcceptable: () => new Response("Not Acceptable", { status: 406 }),
   });
+  entry.status = response.status;
+  return response;
 }
 
 const server = serve({ fetch: handle, hostname: HOST, port: requestedPort }, (info) => {
