@@ -48,8 +48,8 @@ public sealed class NodeOptions
     public string? OutboundProxy { get; set; }
 
     /// <summary>
-    /// The HTTP signature scheme outgoing requests try first: <c>Rfc9421</c> (default) or <c>DraftCavage</c>. On a 4xx the
-    /// other is tried once, and the one each server accepted is used first there for a day (double-knocking).
+    /// The HTTP signature scheme outgoing requests try first: <c>Rfc9421</c> (default) or <c>DraftCavage</c>. On a 400, 401 or 403
+    /// the other is tried once, and the one each server accepted is used first there for a day (double-knocking).
     /// </summary>
     public Camtree.Protocol.Signatures.HttpSignatureScheme SignatureFirstKnock { get; set; } = Camtree.Protocol.Signatures.HttpSignatureScheme.Rfc9421;
 

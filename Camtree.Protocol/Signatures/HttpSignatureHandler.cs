@@ -5,7 +5,7 @@ namespace Camtree.Protocol.Signatures;
 /// <summary>
 /// Signs outgoing requests that carry a <see cref="SigningKeyOption"/>, double-knocking (as Fedify does): first with
 /// the scheme <see cref="SignatureSchemes"/> holds for the origin (RFC 9421 unless draft-cavage worked there), and on a
-/// 4xx once more with the other scheme, remembering the one that worked. Either way it sets <c>Date</c>, <c>Host</c>
+/// 400, 401 or 403 once more with the other scheme, remembering the one that worked. Either way it sets <c>Date</c>, <c>Host</c>
 /// and, for a body, both digests (<c>Content-Digest</c> for RFC 9421, <c>Digest</c> for draft-cavage). Requests
 /// without a key pass through unsigned. Put it in a typed <see cref="HttpClient"/>'s handler chain.
 /// </summary>

@@ -7,7 +7,7 @@ public enum HttpSignatureScheme { Rfc9421, DraftCavage }
 
 /// <summary>
 /// Which scheme each origin accepted, for double-knocking (as Fedify does): a request to an origin goes first in the
-/// scheme that last worked there, else in <see cref="FirstKnock"/>; when that is refused with a 4xx the other scheme is
+/// scheme that last worked there, else in <see cref="FirstKnock"/>; when that is refused (400, 401, 403) the other scheme is
 /// tried, and the one that worked is remembered. A memory is forgotten after <see cref="RememberFor"/>, so a server
 /// that learns RFC 9421 is offered it again. Bounded: past its capacity it starts over (a few extra knocks, no growth).
 /// </summary>
@@ -37,8 +37,13 @@ public sealed class SignatureSchemes(TimeProvider time, HttpSignatureScheme firs
         _accepted[origin] = (scheme, time.GetUtcNow());
     }
 
-    /// <summary>Whether a refusal may be the scheme's fault, so the other is worth one knock: any 4xx but 429 (Fedify's rule, without the rate limit a second knock would worsen).</summary>
-    public static bool WorthTheOtherScheme(int status) => status is >= 400 and < 500 and not 429;
+    /// <summary>
+    /// Whether a refusal may be the scheme's fault, so the other is worth one knock: 400, 401 and 403, what servers
+    /// answer a signature they cannot read (Mastodon: 401). Fedify knocks again on any error; a 404, 410, 413 or 429 is
+    /// about the resource, the body or the rate, and a second knock would only double a key fetch of a missing actor
+    /// or worsen a rate limit.
+    /// </summary>
+    public static bool WorthTheOtherScheme(int status) => status is 400 or 401 or 403;
 
     public static HttpSignatureScheme Other(HttpSignatureScheme scheme) =>
         scheme == HttpSignatureScheme.Rfc9421 ? HttpSignatureScheme.DraftCavage : HttpSignatureScheme.Rfc9421;

@@ -153,10 +153,13 @@ public sealed class HttpSignatureHandlerTests
     }
 
     [Theory]
+    [InlineData(HttpStatusCode.NotFound)]
+    [InlineData(HttpStatusCode.Gone)]
+    [InlineData(HttpStatusCode.RequestEntityTooLarge)]
     [InlineData(HttpStatusCode.TooManyRequests)]
     [InlineData(HttpStatusCode.InternalServerError)]
     [InlineData(HttpStatusCode.ServiceUnavailable)]
-    public async Task A_rate_limit_or_a_server_error_is_not_the_scheme_s_fault_and_gets_no_second_knock(HttpStatusCode status)
+    public async Task A_missing_resource_a_rate_limit_or_a_server_error_is_not_the_scheme_s_fault_and_gets_no_second_knock(HttpStatusCode status)
     {
         using var key = Key();
         var server = new Server(_ => status);
@@ -173,6 +176,7 @@ public sealed class HttpSignatureHandlerTests
     {
         using var key = Key();
         var server = new Server(_ => HttpStatusCode.Forbidden);
+        // (400 and 401 are knocked again the same way: CavageOnly answers 401.)
         var schemes = new SignatureSchemes(TimeProvider.System);
         using var client = new HttpClient(new HttpSignatureHandler(TimeProvider.System, schemes) { InnerHandler = server });
         using var response = await SendAsync(client, Post(), key);
