@@ -16,7 +16,7 @@ namespace Camtree.Node.Web;
 
 /// <summary>
 /// The operator's page (an account with the operator role, signed in with the cookie): invite practitioners, suspend
-/// or restore their accounts, and see the library subscriptions, the delivery queue by state and each receiving
+/// or restore their accounts, merge two themes, and see the library subscriptions, the delivery queue by state and each receiving
 /// server's health, and the federation policy as configured. The JSON API's <c>/api/v1/admin</c> does the same with
 /// an operator token.
 /// </summary>
@@ -31,17 +31,41 @@ public static class OperatorEndpoints
     {
         var operatorOnly = app.MapGroup("/operator").RequireAuthorization(Policy);
         operatorOnly.MapGet("", (string? done, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, AccountStore standings, ActorStore actors,
-            Library.LibrarySubscriptions libraries, DeliveryStore deliveries, IOptions<NodeOptions> options) =>
-            PageAsync(user, context, antiforgery, standings, actors, libraries, deliveries, options, null,
-                done switch { "suspend" => "Suspended: they are signed out and cannot sign in.", "restore" => "The suspension is lifted.", _ => null }));
+            Library.LibrarySubscriptions libraries, DeliveryStore deliveries, ThemeGroupStore themes, IOptions<NodeOptions> options) =>
+            PageAsync(user, context, antiforgery, standings, actors, libraries, deliveries, themes, options, null,
+                done switch
+                {
+                    "suspend" => "Suspended: they are signed out and cannot sign in.",
+                    "restore" => "The suspension is lifted.",
+                    "merge" => "Merged: its reports are filed under the other theme, and both handles lead there.",
+                    _ => null,
+                }));
         operatorOnly.MapPost("/invitations", async ([FromForm] string? email, ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery,
-            AccountStore standings, ActorStore actors, Library.LibrarySubscriptions libraries, DeliveryStore deliveries, InvitationStore invitations,
-            LocalUris uris, IOptions<NodeOptions> options) =>
+            AccountStore standings, ActorStore actors, Library.LibrarySubscriptions libraries, DeliveryStore deliveries, ThemeGroupStore themes,
+            InvitationStore invitations, LocalUris uris, IOptions<NodeOptions> options) =>
         {
             if (email is { Length: > 320 }) return HttpExchange.Error(400, "an e-mail address is at most 320 characters");
             var secret = await invitations.CreateAsync(string.IsNullOrWhiteSpace(email) ? null : email.Trim(), BearerTokenAuthentication.ActorId(user));
-            return await PageAsync(user, context, antiforgery, standings, actors, libraries, deliveries, options, $"{uris.Base}/sign-up?invitation={secret}", null);
+            return await PageAsync(user, context, antiforgery, standings, actors, libraries, deliveries, themes, options, $"{uris.Base}/sign-up?invitation={secret}", null);
         });
+        // Merging two themes that name one thing (seed 004: groups that cannot find each other duplicate each other).
+        operatorOnly.MapPost("/themes/merge", async ([FromForm] string? from, [FromForm] string? into, HttpContext context, IAntiforgery antiforgery,
+            Library.Themes.ThemeGroups groups) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(context)) return WebForms.BadForm();
+            if (string.IsNullOrWhiteSpace(from) || string.IsNullOrWhiteSpace(into))
+                return HttpExchange.Error(400, "choose the theme to merge and the theme to merge it into");
+            if (from.Length > 200 || into.Length > 200) return HttpExchange.Error(400, "a theme is at most 200 characters");
+            try
+            {
+                await groups.MergeAsync(from, into);
+            }
+            catch (ArgumentException e)
+            {
+                return HttpExchange.Error(400, e.Message);
+            }
+            return Results.Redirect("/operator?done=merge");
+        }).DisableAntiforgery();
         operatorOnly.MapPost("/practitioners/{id:long}/{change:regex(^(suspend|restore)$)}", async (long id, string change, HttpContext context,
             IAntiforgery antiforgery, ClaimsPrincipal user, AccountService accounts) =>
         {
@@ -54,7 +78,7 @@ public static class OperatorEndpoints
     }
 
     private static async Task<IResult> PageAsync(ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery, AccountStore standings, ActorStore actors,
-        Library.LibrarySubscriptions libraries, DeliveryStore deliveries, IOptions<NodeOptions> options, string? invitation, string? notice)
+        Library.LibrarySubscriptions libraries, DeliveryStore deliveries, ThemeGroupStore themes, IOptions<NodeOptions> options, string? invitation, string? notice)
     {
         var accounts = await standings.StandingsAsync();
         var practitioners = (await actors.ListAsync(Protocol.Vocabulary.AsTypes.Person))
@@ -63,7 +87,8 @@ public static class OperatorEndpoints
             .ToList();
         var model = new OperatorPageModel(new SiteModel(options.Value.NodeName), WebForms.Antiforgery(context, antiforgery),
             BearerTokenAuthentication.ActorId(user), practitioners, await libraries.ListAsync(), await deliveries.CountByStateAsync(),
-            await deliveries.SummariseHostsAsync(), invitation, notice, options.Value.Federation.Mode.ToString(), options.Value.Federation.Domains);
+            await deliveries.SummariseHostsAsync(), invitation, notice, options.Value.Federation.Mode.ToString(), options.Value.Federation.Domains,
+            await themes.ListAsync(500));
         return WebForms.Page<OperatorPage>(model);
     }
 }

@@ -75,4 +75,37 @@ public sealed class OperatorPageTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
         await hannah.PageAsync("/operator"); // still an operator, still signed in
     }
+
+    [Fact]
+    public async Task The_operator_merges_two_themes_from_the_page_and_both_handles_lead_to_one()
+    {
+        using var hannah = await SignedInAsync("hannah_whitfield");
+        var page = await hannah.PageAsync("/operator");
+        Assert.Contains("action=\"/operator/themes/merge\"", page);
+        Assert.Contains("<option value=\"student-voice\">", page);
+
+        using (var merged = await hannah.SubmitAsync("/operator", "/operator/themes/merge", new Dictionary<string, string> { ["from"] = "student-voice", ["into"] = "oracy" }))
+            Assert.Equal("/operator?done=merge", merged.Headers.Location!.OriginalString);
+        Assert.Contains("both handles lead there", await hannah.PageAsync("/operator?done=merge"));
+        using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(_node.BaseUrl) };
+        using (var old = await noRedirects.GetAsync("/themes/student-voice"))
+            Assert.EndsWith("/themes/oracy", old.Headers.Location!.OriginalString);
+
+        // Merging it again, an unknown theme, an empty choice or a form without its token: 400 with the reason.
+        foreach (var (from, into, reason) in new[] { ("student-voice", "oracy", "already"), ("gardening", "oracy", "there is no theme"), ("", "oracy", "choose the theme") })
+        {
+            using var refused = await hannah.SubmitAsync("/operator", "/operator/themes/merge", new Dictionary<string, string> { ["from"] = from, ["into"] = into });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains(reason, await refused.Content.ReadAsStringAsync());
+        }
+        using (var noToken = await hannah.PostAsync("/operator/themes/merge", new Dictionary<string, string> { ["from"] = "oracy", ["into"] = "mentoring" }))
+            Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
+        using var valentina = await SignedInAsync("valentina_rojas");
+        using (var denied = await valentina.PostAsync("/operator/themes/merge", new Dictionary<string, string> { ["from"] = "oracy", ["into"] = "mentoring" }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
+            Assert.StartsWith("/forbidden", denied.Headers.Location!.PathAndQuery);
+        }
+        Assert.Equal("oracy", (await _node.Get<Camtree.Node.Storage.ThemeGroupStore>().FindAsync("oracy"))!.Current);
+    }
 }

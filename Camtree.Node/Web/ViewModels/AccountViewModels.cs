@@ -41,4 +41,5 @@ public sealed record PractitionerRow(long Id, string UserName, string DisplayNam
 /// <summary>The operator's page: practitioners (invite, suspend), library subscriptions, delivery health.</summary>
 public sealed record OperatorPageModel(SiteModel Site, AntiforgeryField Antiforgery, long Self, IReadOnlyList<PractitionerRow> Practitioners,
     IReadOnlyList<Storage.Subscription> Subscriptions, IReadOnlyDictionary<string, int> DeliveryStates, IReadOnlyList<Storage.HostDeliverySummary> Hosts,
-    string? InvitationLink, string? Notice, string FederationMode, IReadOnlyList<string> FederationDomains);
+    string? InvitationLink, string? Notice, string FederationMode, IReadOnlyList<string> FederationDomains,
+    IReadOnlyList<Storage.ThemeListing> Themes);
