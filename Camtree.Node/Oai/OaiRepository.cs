@@ -14,6 +14,8 @@ namespace Camtree.Node.Oai;
 public sealed class OaiRepository(OaiStore store, LocalUris uris, IOptions<NodeOptions> options, TimeProvider time)
 {
     private NodeOptions Options => options.Value;
+    // The signing key is made once and never changes: read it on the first list, not on every page (it is a write).
+    private ResumptionTokens? _tokens;
     private bool Federated => Options.Oai.IncludeFederated;
     public string BaseUrl => uris.Base + "/oai";
 
@@ -138,7 +140,7 @@ public sealed class OaiRepository(OaiStore store, LocalUris uris, IOptions<NodeO
     /// <summary>ListIdentifiers and ListRecords: a page of the selection, and the token for the next.</summary>
     private async Task<(Action<XmlWriter>?, IReadOnlyList<OaiError>)> ListAsync(OaiRequest request, DateTimeOffset now)
     {
-        var tokens = new ResumptionTokens(await store.SecretAsync("oai-resumption"));
+        var tokens = _tokens ??= new ResumptionTokens(await store.SecretAsync("oai-resumption"));
         ResumptionState state;
         if (request.ResumptionToken is { } token)
         {
@@ -156,7 +158,7 @@ public sealed class OaiRepository(OaiStore store, LocalUris uris, IOptions<NodeO
         OaiSetFilter? set = null;
         if (state.Set is { } spec)
         {
-            if ((await store.SetValuesAsync(Federated)).Count == 0)
+            if (!await store.HasSetsAsync(Federated))
                 return (null, [new(OaiErrorCodes.NoSetHierarchy, "this repository has no sets yet")]);
             set = OaiSets.Parse(spec);
             if (set is null) return (null, [new(OaiErrorCodes.NoRecordsMatch, $"there is no set {spec} here")]);
@@ -236,10 +238,8 @@ public sealed class OaiRepository(OaiStore store, LocalUris uris, IOptions<NodeO
     private static string? Origin(string iri) => Uri.TryCreate(iri, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : null;
 
     private static OaiError IdDoesNotExist(string identifier) =>
-        new(OaiErrorCodes.IdDoesNotExist, $"no record {Clip(identifier)} in this repository");
+        new(OaiErrorCodes.IdDoesNotExist, $"no record {OaiXml.Quote(identifier)} in this repository");
 
     private static OaiError CannotDisseminate(string prefix) =>
-        new(OaiErrorCodes.CannotDisseminateFormat, $"records here are in oai_dc and camtree, not {Clip(prefix)}");
-
-    private static string Clip(string text) => text.Length <= 200 ? text : text[..200] + "…";
+        new(OaiErrorCodes.CannotDisseminateFormat, $"records here are in oai_dc and camtree, not {OaiXml.Quote(prefix)}");
 }

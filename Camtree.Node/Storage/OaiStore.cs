@@ -78,6 +78,17 @@ public sealed class OaiStore(Database database)
         return rows.Select(r => (r.Kind switch { "theme" => OaiSetKind.Theme, "methodology" => OaiSetKind.Methodology, _ => OaiSetKind.Country }, r.Value)).ToList();
     }
 
+    /// <summary>Whether any report here belongs to a set (a theme, a methodology or a country): else there is no set hierarchy.</summary>
+    public async Task<bool> HasSetsAsync(bool includeFederated)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<bool>($"""
+            SELECT EXISTS (SELECT 1 FROM reports r
+             WHERE (r.local_slug IS NOT NULL OR @includeFederated) AND {Disseminated("r")}
+               AND (r.methodology IS NOT NULL OR r.country IS NOT NULL OR EXISTS (SELECT 1 FROM report_themes t WHERE t.report_id = r.id)))
+            """, new { includeFederated });
+    }
+
     /// <summary>The key that signs resumption tokens: made once, kept, so tokens outlive a restart.</summary>
     public async Task<byte[]> SecretAsync(string name)
     {

@@ -54,7 +54,7 @@ public static partial class OaiRequestParser
         if (verbs.Count == 0) return Fail(OaiErrorCodes.BadVerb, "the verb argument is missing");
         if (verbs.Count > 1) return Fail(OaiErrorCodes.BadVerb, "the verb argument is repeated");
         if (!Enum.TryParse<OaiVerb>(verbs[0], ignoreCase: false, out var verb) || !Enum.IsDefined(verb) || verbs[0] != verb.ToString())
-            return Fail(OaiErrorCodes.BadVerb, $"'{Clip(verbs[0])}' is not an OAI-PMH verb");
+            return Fail(OaiErrorCodes.BadVerb, $"'{OaiXml.Quote(verbs[0])}' is not an OAI-PMH verb");
 
         var (required, optional) = Arguments[verb];
         var errors = new List<OaiError>();
@@ -62,7 +62,7 @@ public static partial class OaiRequestParser
         foreach (var (name, value) in pairs.Where(p => p.Key != "verb"))
         {
             if (!required.Contains(name) && !optional.Contains(name))
-                errors.Add(new(OaiErrorCodes.BadArgument, $"{verb} does not take the argument '{Clip(name)}'"));
+                errors.Add(new(OaiErrorCodes.BadArgument, $"{verb} does not take the argument '{OaiXml.Quote(name)}'"));
             else if (values.ContainsKey(name))
                 errors.Add(new(OaiErrorCodes.BadArgument, $"the argument {name} is repeated"));
             else if (value.Length == 0)
@@ -90,12 +90,12 @@ public static partial class OaiRequestParser
         if (values.TryGetValue("from", out var fromText))
         {
             if (OaiDate.TryParse(fromText, out var parsed)) from = parsed;
-            else errors.Add(new(OaiErrorCodes.BadArgument, $"from '{Clip(fromText)}' is neither YYYY-MM-DD nor YYYY-MM-DDThh:mm:ssZ"));
+            else errors.Add(new(OaiErrorCodes.BadArgument, $"from '{OaiXml.Quote(fromText)}' is neither YYYY-MM-DD nor YYYY-MM-DDThh:mm:ssZ"));
         }
         if (values.TryGetValue("until", out var untilText))
         {
             if (OaiDate.TryParse(untilText, out var parsed)) until = parsed;
-            else errors.Add(new(OaiErrorCodes.BadArgument, $"until '{Clip(untilText)}' is neither YYYY-MM-DD nor YYYY-MM-DDThh:mm:ssZ"));
+            else errors.Add(new(OaiErrorCodes.BadArgument, $"until '{OaiXml.Quote(untilText)}' is neither YYYY-MM-DD nor YYYY-MM-DDThh:mm:ssZ"));
         }
         if (from is { } f && until is { } u)
         {
@@ -103,9 +103,9 @@ public static partial class OaiRequestParser
             else if (f.Start > u.End) errors.Add(new(OaiErrorCodes.BadArgument, "from is later than until"));
         }
         if (values.TryGetValue("metadataPrefix", out var prefix) && !PrefixPattern().IsMatch(prefix))
-            errors.Add(new(OaiErrorCodes.BadArgument, $"'{Clip(prefix)}' is not a metadataPrefix"));
+            errors.Add(new(OaiErrorCodes.BadArgument, $"'{OaiXml.Quote(prefix)}' is not a metadataPrefix"));
         if (values.TryGetValue("set", out var set) && !OaiSets.IsWellFormed(set))
-            errors.Add(new(OaiErrorCodes.BadArgument, $"'{Clip(set)}' is not a setSpec"));
+            errors.Add(new(OaiErrorCodes.BadArgument, $"'{OaiXml.Quote(set)}' is not a setSpec"));
         if (errors.Count > 0) return new(null, errors);
 
         return new(new OaiRequest
@@ -123,8 +123,6 @@ public static partial class OaiRequestParser
 
     private static OaiParsed Fail(string code, string message) => new(null, [new OaiError(code, message)]);
 
-    /// <summary>A hostile value quoted back in an error message is cut short.</summary>
-    private static string Clip(string text) => text.Length <= 64 ? text : text[..64] + "…";
 
     [GeneratedRegex(@"^[A-Za-z0-9\-_\.!~\*'\(\)]+$")]
     private static partial Regex PrefixPattern();

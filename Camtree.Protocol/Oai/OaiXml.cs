@@ -94,6 +94,9 @@ public static class OaiXml
         writer.WriteEndElement();
     }
 
+    /// <summary>A value a harvester sent, quoted back in an error message: cut short, so a hostile one is not echoed whole.</summary>
+    public static string Quote(string text) => text.Length <= 64 ? text : text[..64] + "…";
+
     /// <summary>Drops the characters XML 1.0 cannot hold (control characters a peer's text may carry).</summary>
     public static string Clean(string text)
     {

@@ -26,7 +26,7 @@ public sealed class HttpSignatureHandler(TimeProvider time, SignatureSchemes? sc
         var origin = SignatureSchemes.OriginOf(uri);
         var first = _schemes.For(origin);
         var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
-        await SignAsync(request, key, first, time, cancellationToken);
+        Sign(request, key, first, time, body);
         var response = await base.SendAsync(request, cancellationToken);
         if (!_schemes.DoubleKnock || !SignatureSchemes.WorthTheOtherScheme((int)response.StatusCode))
         {
@@ -37,7 +37,7 @@ public sealed class HttpSignatureHandler(TimeProvider time, SignatureSchemes? sc
         // The second knock: the same request, signed the other way. Its answer is the one the caller sees.
         var second = SignatureSchemes.Other(first);
         using var retry = Copy(request, body);
-        await SignAsync(retry, key, second, time, cancellationToken);
+        Sign(retry, key, second, time, body);
         var retried = await base.SendAsync(retry, cancellationToken);
         if (retried.IsSuccessStatusCode) _schemes.Accepted(origin, second);
         response.Dispose();
@@ -66,7 +66,11 @@ public sealed class HttpSignatureHandler(TimeProvider time, SignatureSchemes? sc
         SignAsync(request, key, HttpSignatureScheme.DraftCavage, time, cancellationToken);
 
     /// <summary>Adds Date, Host, the body's digests and a signature in the given scheme to a request message.</summary>
-    public static async Task SignAsync(HttpRequestMessage request, SigningKey key, HttpSignatureScheme scheme, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task SignAsync(HttpRequestMessage request, SigningKey key, HttpSignatureScheme scheme, TimeProvider time, CancellationToken cancellationToken) =>
+        Sign(request, key, scheme, time, request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken));
+
+    /// <summary>Signs a request whose body, if it has one, has been read into <paramref name="bytes"/>.</summary>
+    private static void Sign(HttpRequestMessage request, SigningKey key, HttpSignatureScheme scheme, TimeProvider time, byte[]? bytes)
     {
         var uri = request.RequestUri ?? throw new InvalidOperationException("the request has no URI");
         var now = time.GetUtcNow();
@@ -81,9 +85,8 @@ public sealed class HttpSignatureHandler(TimeProvider time, SignatureSchemes? sc
         };
         ReadOnlyMemory<byte>? body = null;
         var withBody = request.Content is not null;
-        if (request.Content is not null)
+        if (request.Content is not null && bytes is not null)
         {
-            var bytes = await request.Content.ReadAsByteArrayAsync(cancellationToken);
             body = bytes;
             var digest = scheme == HttpSignatureScheme.Rfc9421 ? ContentDigest.Compute(bytes) : HttpDigest.ComputeDigestHeader(bytes);
             var digestName = scheme == HttpSignatureScheme.Rfc9421 ? "Content-Digest" : "Digest";

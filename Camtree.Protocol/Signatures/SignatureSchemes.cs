@@ -24,8 +24,7 @@ public sealed class SignatureSchemes(TimeProvider time, HttpSignatureScheme firs
     public TimeSpan RememberFor { get; init; } = TimeSpan.FromDays(1);
 
     /// <summary>The scheme to try first for an origin (<c>scheme://host:port</c>).</summary>
-    public HttpSignatureScheme For(string origin) =>
-        _accepted.TryGetValue(origin, out var accepted) && time.GetUtcNow() - accepted.At < RememberFor ? accepted.Scheme : FirstKnock;
+    public HttpSignatureScheme For(string origin) => Remembered(origin) ?? FirstKnock;
 
     /// <summary>What the origin accepted, if it is remembered.</summary>
     public HttpSignatureScheme? Remembered(string origin) =>

@@ -270,6 +270,12 @@ public sealed class OaiPmhTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.UnsupportedMediaType, json.StatusCode);
             Assert.Contains("x-www-form-urlencoded", await json.Content.ReadAsStringAsync());
         }
+        // A form of more values than any OAI-PMH request has is refused while it is read (the form reader's own bound).
+        using (var many = await _node.Http.PostAsync("/oai", new FormUrlEncodedContent(Enumerable.Range(0, 40).Select(i => new KeyValuePair<string, string>($"k{i}", "v")))))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, many.StatusCode);
+            Assert.Contains("the form could not be read", await many.Content.ReadAsStringAsync());
+        }
         // A chunked body (no Content-Length) over the bound is cut off while it is read.
         var chunked = new StreamContent(new MemoryStream(Encoding.ASCII.GetBytes("verb=Identify&padding=" + new string('x', 40_000))));
         chunked.Headers.ContentType = new("application/x-www-form-urlencoded");
