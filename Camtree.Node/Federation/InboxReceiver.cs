@@ -26,11 +26,13 @@ public sealed class InboxReceiver(
     public async Task<InboxVerdict> ReceiveAsync(HttpRequestParts request, CancellationToken cancellationToken)
     {
         var decision = await pipeline.VerifyActivityAsync(request, cancellationToken);
-        // A host that signs requests to us is up: stop holding back our deliveries to it (even if this activity is refused).
-        if (decision.Signer is { } signer && decision.Refusal is not (InboxRefusal.BadSignature or InboxRefusal.OutsidePolicy))
-            await hosts.ClearAsync(Protocol.Delivery.HostCircuit.HostOf(signer), time.GetUtcNow());
+        // A host that signs requests to us is up: stop holding back our deliveries to it (even if this activity is
+        // refused). For an accepted activity that happens in the transaction that records it.
+        var signerHost = decision.Signer is { } signer && decision.Refusal is not (InboxRefusal.BadSignature or InboxRefusal.OutsidePolicy)
+            ? Protocol.Delivery.HostCircuit.HostOf(signer) : null;
         if (!decision.IsAccepted)
         {
+            if (signerHost is not null) await hosts.ClearAsync(signerHost, time.GetUtcNow());
             if (decision.Refusal == InboxRefusal.BadSignature)
                 logger.LogInformation("Inbox refused a request signed by {KeyId}: {Reason}", HttpSignatureVerifier.ClaimedKeyId(request) ?? "(none)", decision.Reason);
             return new InboxVerdict(decision.Refusal.StatusCode(), decision.Reason);
@@ -51,7 +53,7 @@ public sealed class InboxReceiver(
             Json = handled ? System.Text.Encoding.UTF8.GetString(request.Body!.Value.Span) : "",
             ReceivedAt = now,
             ProcessedAt = handled ? null : now,
-        });
+        }, signerHost, cancellationToken);
         if (isNew && handled) signal.Notify();
         return InboxVerdict.Accepted;
     }

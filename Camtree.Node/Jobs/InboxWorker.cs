@@ -24,14 +24,23 @@ public sealed class InboxWorker(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         ResilientLoop.RunAsync(nameof(InboxWorker), PassAsync, logger, stoppingToken);
 
+    /// <summary>The most activities read, applied and then marked processed together.</summary>
+    internal const int PassSize = 100;
+
     private async Task PassAsync(CancellationToken stoppingToken)
     {
-        var batch = await inbox.NextUnprocessedAsync(time.GetUtcNow(), 50);
-        foreach (var entry in batch) await ProcessAsync(entry, stoppingToken);
+        var batch = await inbox.NextUnprocessedAsync(time.GetUtcNow(), PassSize);
+        var processed = new List<long>(batch.Count);
+        foreach (var entry in batch)
+            if (await ProcessAsync(entry, stoppingToken)) processed.Add(entry.Id);
+        // One write for the pass's bookkeeping (it was one per activity). If the pass does not get here (the node
+        // stops, or a failure could not be recorded), its activities are applied again: the handlers upsert by id.
+        await inbox.MarkProcessedAsync(processed, time.GetUtcNow());
         if (batch.Count == 0) await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
     }
 
-    private async Task ProcessAsync(InboxEntry entry, CancellationToken stoppingToken)
+    /// <summary>Applies one activity; true when it is done (applied or ignored), false when its failure was recorded.</summary>
+    private async Task<bool> ProcessAsync(InboxEntry entry, CancellationToken stoppingToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         timeout.CancelAfter(_handlerTimeout);
@@ -57,9 +66,9 @@ public sealed class InboxWorker(
             var retryAt = await inbox.MarkFailedAsync(entry, reason, time.GetUtcNow());
             logger.LogWarning(e, "Inbox {Activity} from {Actor} failed ({Reason}); {Next}", entry.ActivityIri, entry.ActorIri, reason,
                 retryAt is { } at ? $"trying again at {at:O}" : "given up");
-            return;
+            return false;
         }
         if (note is not null) logger.LogInformation("Inbox {Activity} from {Actor} ignored: {Note}", entry.ActivityIri, entry.ActorIri, note);
-        await inbox.MarkProcessedAsync(entry.Id, time.GetUtcNow());
+        return true;
     }
 }

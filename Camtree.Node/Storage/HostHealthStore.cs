@@ -45,13 +45,17 @@ public sealed class HostHealthStore(Database database)
     {
         await using var connection = await database.OpenAsync();
         // Read first: an UPDATE that matches nothing still takes SQLite's write lock, and this runs on every
-        // verified inbox POST and every successful delivery.
+        // successful delivery (and on inbox POSTs that are refused after their signature verified).
         if (await connection.ExecuteScalarAsync<long>(
                 "SELECT count(*) FROM delivery_hosts WHERE host = @host AND consecutive_failures > 0", new { host }) == 0) return;
-        await connection.ExecuteAsync("""
+        await ClearAsync(connection, null, host, now);
+    }
+
+    /// <summary>The same inside a write transaction that is open anyway (the inbox's group commit): no lock of its own.</summary>
+    internal static Task ClearAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction? transaction, string host, DateTimeOffset now) =>
+        connection.ExecuteAsync("""
             UPDATE delivery_hosts SET consecutive_failures = 0, first_failure_at = NULL, open_until = NULL, unavailable_since = NULL,
                 last_success_at = @now
             WHERE host = @host AND consecutive_failures > 0
-            """, new { host, now });
-    }
+            """, new { host, now }, transaction);
 }

@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace Camtree.Node.Storage;
 
@@ -24,8 +25,12 @@ public sealed record InboxEntry
     public DateTimeOffset? PrunedAt { get; init; }
 }
 
-/// <summary>The durable inbox: each activity id once; processed by <see cref="Jobs.InboxWorker"/>.</summary>
-public sealed class InboxStore(Database database)
+/// <summary>
+/// The durable inbox: each activity id once; processed by <see cref="Jobs.InboxWorker"/>. Received activities are
+/// recorded by group commit (<see cref="GroupCommit{TItem,TResult}"/>): the inbox POSTs arriving together share one
+/// transaction, and each is answered after its own row is committed.
+/// </summary>
+public sealed class InboxStore : IAsyncDisposable
 {
     /// <summary>How long to wait before trying a failed activity again, by failures so far; then it is given up.</summary>
     public static readonly IReadOnlyList<TimeSpan> RetryDelays =
@@ -37,18 +42,94 @@ public sealed class InboxStore(Database database)
     /// <summary>The longest error text kept on a row.</summary>
     private const int MaxErrorLength = 1000;
 
+    private readonly Database database;
     /// <summary>
-    /// Records an activity unless one with the same id is already recorded; returns whether it was new. An entry
-    /// with <see cref="InboxEntry.ProcessedAt"/> set is recorded as done (an activity type nothing here acts on).
+    /// The inbox table's hot writes, one writer: received activities and the worker's bookkeeping. Through one
+    /// queue they never wait on each other's lock (SQLite's busy handler polls, and under a flood the worker's
+    /// writes starved behind the receiving side's).
     /// </summary>
-    public async Task<bool> RecordAsync(InboxEntry entry)
+    private readonly GroupCommit<InboxWrite, bool> _writes;
+
+    public InboxStore(Database database)
     {
-        await using var connection = await database.OpenAsync();
-        return await connection.ExecuteAsync("""
+        this.database = database;
+        _writes = new GroupCommit<InboxWrite, bool>(database, WriteAsync);
+    }
+
+    /// <summary>Transactions the group commit has written (each holds one or more writes).</summary>
+    public long WriteTransactions => _writes.Transactions;
+
+    /// <summary>
+    /// Records an activity unless one with the same id is already recorded; returns whether it was new, once the row
+    /// is committed. An entry with <see cref="InboxEntry.ProcessedAt"/> set is recorded as done (an activity type
+    /// nothing here acts on). <paramref name="senderHost"/>, when given, is a host that has just signed a request to
+    /// us: its delivery failure record is cleared in the same transaction (see <see cref="HostHealthStore.ClearAsync"/>),
+    /// so that the common case, a healthy host, costs no statement of its own on the request's path.
+    /// </summary>
+    public Task<bool> RecordAsync(InboxEntry entry, string? senderHost = null, CancellationToken cancellationToken = default) =>
+        _writes.SubmitAsync(new Arrival(entry, senderHost), cancellationToken);
+
+    private abstract record InboxWrite;
+    private sealed record Arrival(InboxEntry Entry, string? SenderHost) : InboxWrite;
+    private sealed record Processed(IReadOnlyCollection<long> Ids, DateTimeOffset At) : InboxWrite;
+
+    private static async Task<bool[]> WriteAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<InboxWrite> writes)
+    {
+        var results = new bool[writes.Count];
+        var arrivals = writes.Select((w, i) => (Write: w as Arrival, Index: i)).Where(a => a.Write is not null).ToList();
+        if (arrivals.Count > 0)
+        {
+            var recorded = await WriteArrivalsAsync(connection, transaction, arrivals.Select(a => a.Write!).ToList());
+            for (var i = 0; i < arrivals.Count; i++) results[arrivals[i].Index] = recorded[i];
+        }
+        for (var i = 0; i < writes.Count; i++)
+        {
+            if (writes[i] is not Processed processed) continue;
+            results[i] = await connection.ExecuteAsync("""
+                UPDATE inbox SET processed_at = @At, attempts = attempts + 1, last_error = NULL
+                WHERE id IN (SELECT value FROM json_each(@Ids))
+                """, new { Ids = System.Text.Json.JsonSerializer.Serialize(processed.Ids), processed.At }, transaction) > 0;
+        }
+        return results;
+    }
+
+    private static async Task<bool[]> WriteArrivalsAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<Arrival> arrivals)
+    {
+        // One prepared statement, bound once per row: the batch is on the path of every inbox POST in it.
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
             INSERT INTO inbox (activity_iri, activity_type, actor_iri, signer_key_id, proof_verified, json, received_at, retry_at, processed_at)
-            VALUES (@ActivityIri, @ActivityType, @ActorIri, @SignerKeyId, @ProofVerified, @Json, @ReceivedAt, @ReceivedAt, @ProcessedAt)
+            VALUES ($iri, $type, $actor, $key, $proof, $json, $received, $received, $processed)
             ON CONFLICT (activity_iri) DO NOTHING
-            """, entry) > 0;
+            """;
+        var iri = insert.Parameters.Add("$iri", SqliteType.Text);
+        var type = insert.Parameters.Add("$type", SqliteType.Text);
+        var actor = insert.Parameters.Add("$actor", SqliteType.Text);
+        var key = insert.Parameters.Add("$key", SqliteType.Text);
+        var proof = insert.Parameters.Add("$proof", SqliteType.Integer);
+        var json = insert.Parameters.Add("$json", SqliteType.Text);
+        var received = insert.Parameters.Add("$received", SqliteType.Text);
+        var processed = insert.Parameters.Add("$processed", SqliteType.Text);
+        insert.Prepare();
+        var results = new bool[arrivals.Count];
+        for (var i = 0; i < arrivals.Count; i++)
+        {
+            var entry = arrivals[i].Entry;
+            iri.Value = entry.ActivityIri;
+            type.Value = entry.ActivityType;
+            actor.Value = entry.ActorIri;
+            key.Value = entry.SignerKeyId;
+            proof.Value = entry.ProofVerified ? 1 : 0;
+            json.Value = entry.Json;
+            received.Value = Database.FormatTime(entry.ReceivedAt);
+            processed.Value = entry.ProcessedAt is { } at ? Database.FormatTime(at) : DBNull.Value;
+            results[i] = await insert.ExecuteNonQueryAsync() > 0;
+        }
+
+        foreach (var host in arrivals.Where(a => a.SenderHost is not null).GroupBy(a => a.SenderHost!, StringComparer.Ordinal))
+            await HostHealthStore.ClearAsync(connection, transaction, host.Key, host.Max(a => a.Entry.ReceivedAt));
+        return results;
     }
 
     /// <summary>Activities still to process whose (re)try time has come, oldest first.</summary>
@@ -60,10 +141,10 @@ public sealed class InboxStore(Database database)
             """, new { now, limit })).ToList();
     }
 
-    public async Task MarkProcessedAsync(long id, DateTimeOffset at)
+    /// <summary>Marks many activities processed in one statement (the inbox worker's bookkeeping for a pass).</summary>
+    public async Task MarkProcessedAsync(IReadOnlyCollection<long> ids, DateTimeOffset at)
     {
-        await using var connection = await database.OpenAsync();
-        await connection.ExecuteAsync("UPDATE inbox SET processed_at = @at, attempts = attempts + 1, last_error = NULL WHERE id = @id", new { id, at });
+        if (ids.Count > 0) await _writes.SubmitAsync(new Processed(ids, at));
     }
 
     /// <summary>
@@ -110,4 +191,7 @@ public sealed class InboxStore(Database database)
         await using var connection = await database.OpenAsync();
         return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM inbox");
     }
+
+    /// <summary>Writes what was submitted, then refuses more (the host is stopping).</summary>
+    public ValueTask DisposeAsync() => _writes.DisposeAsync();
 }

@@ -27,8 +27,25 @@ public sealed record StoredRemoteActor
 /// <summary>Cached remote actors and their public keys.</summary>
 public sealed class RemoteActorStore(Database database, TimeProvider time)
 {
+    /// <summary>
+    /// Keys read in the last <see cref="KeyLifetime"/>, by key id: every inbox POST looks up its signer's key, and
+    /// under a flood that read was a tenth of the node's time. <see cref="SaveAsync"/> drops the saved actor's keys
+    /// here; another process sharing the database sees a replaced key within <see cref="KeyLifetime"/> (a signature
+    /// that fails with a cached key is verified again with a fetched one, which saves it, so a rotation is not refused).
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ResolvedPublicKey Key, DateTimeOffset ReadAt)> _keys = new(StringComparer.Ordinal);
+    internal static readonly TimeSpan KeyLifetime = TimeSpan.FromMinutes(1);
+    private const int KeyCacheSize = 10_000;
+
     /// <summary>Stores (or refreshes) an actor and replaces its keys, in one transaction.</summary>
-    public Task SaveAsync(RemoteActor actor) => database.InTransactionAsync(async (connection, transaction) =>
+    public async Task SaveAsync(RemoteActor actor)
+    {
+        await SaveRowsAsync(actor);
+        foreach (var key in actor.PublicKeys) _keys.TryRemove(key.KeyId, out _);
+        foreach (var cached in _keys.Where(k => k.Value.Key.Owner == actor.Id)) _keys.TryRemove(cached.Key, out _);
+    }
+
+    private Task SaveRowsAsync(RemoteActor actor) => database.InTransactionAsync(async (connection, transaction) =>
     {
         var now = time.GetUtcNow();
         await connection.ExecuteAsync("""
@@ -72,9 +89,15 @@ public sealed class RemoteActorStore(Database database, TimeProvider time)
 
     public async Task<ResolvedPublicKey?> FindKeyAsync(string keyId)
     {
+        var now = time.GetUtcNow();
+        if (_keys.TryGetValue(keyId, out var cached) && now - cached.ReadAt < KeyLifetime) return cached.Key;
         await using var connection = await database.OpenAsync();
         var row = await connection.QuerySingleOrDefaultAsync<(string KeyId, string OwnerIri, string PublicKeyPem)>(
             "SELECT key_id, owner_iri, public_key_pem FROM remote_keys WHERE key_id = @keyId", new { keyId });
-        return row.KeyId is null ? null : new ResolvedPublicKey(row.KeyId, row.OwnerIri, row.PublicKeyPem);
+        if (row.KeyId is null) return null;
+        var key = new ResolvedPublicKey(row.KeyId, row.OwnerIri, row.PublicKeyPem);
+        if (_keys.Count >= KeyCacheSize) _keys.Clear();
+        _keys[keyId] = (key, now);
+        return key;
     }
 }

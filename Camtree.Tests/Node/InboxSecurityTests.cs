@@ -104,6 +104,25 @@ public sealed class InboxSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refused_delivery_with_a_verified_signature_still_shows_its_host_is_up()
+    {
+        // Accepted activities clear their host's failures in the transaction that records them; a refused one is
+        // not recorded, so it clears them on its own.
+        var hosts = _receiver.Get<HostHealthStore>();
+        var now = DateTimeOffset.UtcNow;
+        await hosts.SaveAsync(new HostHealth(_origin.Authority, 9, now.AddDays(-1), now, now.AddHours(2), now.AddHours(-12)));
+        using var bobKey = new SigningKey($"{_bob.Iri}#main-key", _bob.Actor.PrivateKeyPem);
+
+        var outcome = await SendSignedAsync(SharedInbox, CreateJson(_alice.Iri), bobKey);
+
+        Assert.Equal(401, outcome.StatusCode);
+        var health = await hosts.GetAsync(_origin.Authority);
+        Assert.Equal(0, health.ConsecutiveFailures);
+        Assert.Null(health.UnavailableSince);
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
     public async Task A_body_changed_after_signing_is_refused()
     {
         var json = CreateJson(_alice.Iri);
