@@ -1,6 +1,7 @@
 using System.Data;
 using Camtree.Protocol.Delivery;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace Camtree.Node.Storage;
 
@@ -39,10 +40,51 @@ public static class DeliveryStates
 
 /// <summary>
 /// The delivery queue. Rows are written in the same transaction as the activity they deliver, so an
-/// activity is never stored without its deliveries, nor a delivery without its activity.
+/// activity is never stored without its deliveries, nor a delivery without its activity. Outcomes are recorded by
+/// group commit (<see cref="GroupCommit{TItem,TResult}"/>): a fan-out's deliveries finishing together share one
+/// transaction instead of queueing on SQLite's write lock one each.
 /// </summary>
-public sealed class DeliveryStore(Database database)
+public sealed class DeliveryStore : IAsyncDisposable
 {
+    private readonly Database database;
+    private readonly GroupCommit<Outcome, bool> _outcomes;
+
+    public DeliveryStore(Database database)
+    {
+        this.database = database;
+        _outcomes = new GroupCommit<Outcome, bool>(database, WriteOutcomesAsync);
+    }
+
+    /// <summary>Transactions the outcome writer has committed (each holds one or more outcomes).</summary>
+    public long OutcomeTransactions => _outcomes.Transactions;
+
+    /// <summary>What became of one attempt: delivered (and its host is up), or failed (tried again at RetryAt, or given up when null).</summary>
+    private sealed record Outcome(long Id, bool Delivered, int? Status, string? Error, DateTimeOffset At, DateTimeOffset? RetryAt, string? HostUp);
+
+    private static async Task<bool[]> WriteOutcomesAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<Outcome> outcomes)
+    {
+        var results = new bool[outcomes.Count];
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            var o = outcomes[i];
+            results[i] = await connection.ExecuteAsync(o.Delivered
+                ? """
+                  UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, last_status = @Status, last_error = NULL, delivered_at = @At
+                  WHERE id = @Id
+                  """
+                : """
+                  UPDATE deliveries SET attempts = attempts + 1, last_status = @Status, last_error = @Error,
+                      state = CASE WHEN @RetryAt IS NULL THEN 'failed' ELSE 'pending' END,
+                      next_attempt_at = COALESCE(@RetryAt, next_attempt_at)
+                  WHERE id = @Id
+                  """, o, transaction) > 0;
+        }
+        // A host that answered is up: one statement per host in the batch, inside the lock held anyway.
+        foreach (var host in outcomes.Where(o => o.HostUp is not null).GroupBy(o => o.HostUp!, StringComparer.Ordinal))
+            await HostHealthStore.ClearAsync(connection, transaction, host.Key, host.Max(o => o.At));
+        return results;
+    }
+
     /// <summary>Queues an activity for each inbox (an inbox already queued for it is skipped).</summary>
     public async Task EnqueueAsync(IDbConnection connection, IDbTransaction transaction, string activityIri, IEnumerable<string> inboxes, DateTimeOffset at)
     {
@@ -111,26 +153,19 @@ public sealed class DeliveryStore(Database database)
             """, new { now, limit, perHost, failuresToOpen = HostCircuit.FailuresToOpen, busyIds = busyIds ?? [] })).ToList();
     }
 
-    public async Task MarkDeliveredAsync(long id, int? status, DateTimeOffset at)
-    {
-        await using var connection = await database.OpenAsync();
-        await connection.ExecuteAsync("""
-            UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, last_status = @status, last_error = NULL, delivered_at = @at
-            WHERE id = @id
-            """, new { id, status, at });
-    }
+    /// <summary>
+    /// Records a delivery done, once committed. <paramref name="hostUp"/>, when given, is the host that took it: its
+    /// failure record is cleared in the same transaction (see <see cref="HostHealthStore.ClearAsync(string, DateTimeOffset)"/>).
+    /// </summary>
+    public Task MarkDeliveredAsync(long id, int? status, DateTimeOffset at, string? hostUp = null) =>
+        _outcomes.SubmitAsync(new Outcome(id, Delivered: true, status, null, at, null, hostUp));
 
     /// <summary>Records a failed attempt: tried again at <paramref name="retryAt"/>, or failed for good when it is null.</summary>
-    public async Task MarkAttemptFailedAsync(long id, int? status, string? error, DateTimeOffset? retryAt)
-    {
-        await using var connection = await database.OpenAsync();
-        await connection.ExecuteAsync("""
-            UPDATE deliveries SET attempts = attempts + 1, last_status = @status, last_error = @error,
-                state = CASE WHEN @retryAt IS NULL THEN 'failed' ELSE 'pending' END,
-                next_attempt_at = COALESCE(@retryAt, next_attempt_at)
-            WHERE id = @id
-            """, new { id, status, error, retryAt });
-    }
+    public Task MarkAttemptFailedAsync(long id, int? status, string? error, DateTimeOffset? retryAt) =>
+        _outcomes.SubmitAsync(new Outcome(id, Delivered: false, status, error, DateTimeOffset.UnixEpoch, retryAt, null));
+
+    /// <summary>Writes the outcomes submitted, then refuses more (the host is stopping).</summary>
+    public ValueTask DisposeAsync() => _outcomes.DisposeAsync();
 
     public async Task<IReadOnlyList<DeliveryRow>> ForActivityAsync(string activityIri)
     {

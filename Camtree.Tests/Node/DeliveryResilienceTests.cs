@@ -137,6 +137,27 @@ public sealed class DeliveryResilienceTests
     }
 
     [Fact]
+    public async Task A_delivery_a_failing_host_takes_clears_its_record_with_the_delivery()
+    {
+        await using var university = await TestNode.StartAsync("university");
+        await using var schools = await TestNode.StartAsync("schools");
+        var author = await university.AddPractitionerAsync("author", "Author");
+        var reader = await schools.AddPractitionerAsync("reader", "Reader");
+        await FollowAndWaitAsync(reader, author, schools);
+        // Failing lately, but its pause is over: the next delivery is tried (and the schools node sends nothing back).
+        var now = DateTimeOffset.UtcNow;
+        await university.Get<HostHealthStore>().SaveAsync(new HostHealth(schools.Authority, 3, now.AddHours(-1), now.AddMinutes(-5), now.AddMinutes(-1), null));
+
+        var report = await PublishAsync(university, author, "Back again");
+        await ArrivalAsync(schools, report.Iri);
+
+        var health = await Eventually.GetAsync(async () => await university.Get<HostHealthStore>().GetAsync(schools.Authority) is { ConsecutiveFailures: 0 } h ? h : null,
+            "the delivery to clear the host's failures");
+        Assert.NotNull(health.LastSuccessAt);
+        Assert.Null(health.OpenUntil);
+    }
+
+    [Fact]
     public async Task Operators_see_the_queue_and_retry_or_drop_deliveries()
     {
         await using var university = await TestNode.StartAsync("university");
