@@ -37,7 +37,6 @@ public sealed class DeliveryWorker(
 
     /// <summary>How long a row whose outcome could not be recorded waits before it is sent again.</summary>
     public static readonly TimeSpan UnrecordedPause = TimeSpan.FromMinutes(1);
-    private readonly SemaphoreSlim _hostHealthLock = new(1, 1);
     private readonly SemaphoreSlim _slots = new(Parallelism, Parallelism);
 
     /// <summary>The longest wait a receiving inbox's <c>Retry-After</c> can impose on one delivery.</summary>
@@ -143,15 +142,8 @@ public sealed class DeliveryWorker(
             await hosts.ClearAsync(host, now);
             return;
         }
-        HostHealth health;
-        await _hostHealthLock.WaitAsync();
-        try
-        {
-            // Read and write as one step: parallel failures to one host must each count.
-            health = HostCircuit.RecordFailure(await hosts.GetAsync(host), now);
-            await hosts.SaveAsync(health);
-        }
-        finally { _hostHealthLock.Release(); }
+        // Read and write as one step in the database: parallel failures to one host, from any process, each count.
+        var health = await hosts.RecordFailureAsync(host, now);
         if (health.UnavailableSince == now)
             logger.LogWarning("Host {Host} has failed since {Since}: marked unavailable, probed every {Interval}", host, health.FirstFailureAt, HostCircuit.UnavailableProbeInterval);
     }

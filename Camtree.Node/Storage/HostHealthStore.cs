@@ -9,10 +9,11 @@ public sealed class HostHealthStore(Database database)
     public async Task<HostHealth> GetAsync(string host)
     {
         await using var connection = await database.OpenAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<HostRow>("SELECT * FROM delivery_hosts WHERE host = @host", new { host });
-        return row is null ? new HostHealth(host)
-            : new HostHealth(row.Host, row.ConsecutiveFailures, row.FirstFailureAt, row.LastFailureAt, row.OpenUntil, row.UnavailableSince, row.LastSuccessAt);
+        return ToHealth(host, await connection.QuerySingleOrDefaultAsync<HostRow>("SELECT * FROM delivery_hosts WHERE host = @host", new { host }));
     }
+
+    private static HostHealth ToHealth(string host, HostRow? row) => row is null ? new HostHealth(host)
+        : new HostHealth(row.Host, row.ConsecutiveFailures, row.FirstFailureAt, row.LastFailureAt, row.OpenUntil, row.UnavailableSince, row.LastSuccessAt);
 
     private sealed record HostRow
     {
@@ -25,17 +26,36 @@ public sealed class HostHealthStore(Database database)
         public DateTimeOffset? LastSuccessAt { get; init; }
     }
 
+    /// <summary>
+    /// Counts one failure against a host (<see cref="HostCircuit.RecordFailure"/>) and returns its new state. The read
+    /// and the write are one write transaction (SQLite's <c>BEGIN IMMEDIATE</c> takes the write lock before the read),
+    /// so failures recorded at once, by this process's deliveries or another process's sharing the database, each count.
+    /// </summary>
+    public async Task<HostHealth> RecordFailureAsync(string host, DateTimeOffset now)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<HostRow>("SELECT * FROM delivery_hosts WHERE host = @host", new { host }, transaction);
+        var health = HostCircuit.RecordFailure(ToHealth(host, row), now);
+        await SaveAsync(connection, transaction, health);
+        await transaction.CommitAsync();
+        return health;
+    }
+
     public async Task SaveAsync(HostHealth health)
     {
         await using var connection = await database.OpenAsync();
-        await connection.ExecuteAsync("""
+        await SaveAsync(connection, null, health);
+    }
+
+    private static Task SaveAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction? transaction, HostHealth health) =>
+        connection.ExecuteAsync("""
             INSERT INTO delivery_hosts (host, consecutive_failures, first_failure_at, last_failure_at, open_until, unavailable_since, last_success_at)
             VALUES (@Host, @ConsecutiveFailures, @FirstFailureAt, @LastFailureAt, @OpenUntil, @UnavailableSince, @LastSuccessAt)
             ON CONFLICT (host) DO UPDATE SET consecutive_failures = excluded.consecutive_failures, first_failure_at = excluded.first_failure_at,
                 last_failure_at = excluded.last_failure_at, open_until = excluded.open_until,
                 unavailable_since = excluded.unavailable_since, last_success_at = excluded.last_success_at
-            """, health);
-    }
+            """, health, transaction);
 
     /// <summary>
     /// Clears a host's failure record after it answered or sent a signed request. Cheap when there is nothing

@@ -189,6 +189,29 @@ public sealed class GroupCommitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Failures_recorded_at_once_by_two_processes_each_count()
+    {
+        // Two stores on one file stand for two node processes: no lock in memory is shared between them.
+        var one = new HostHealthStore(_database);
+        var other = new HostHealthStore(_database);
+        await one.RecordFailureAsync("flaky.example", _now);
+
+        // A third writer holds the write lock while both record a failure: a store that read before taking the
+        // lock would read 1 twice and write 2 twice.
+        await using (var holder = await _database.OpenAsync())
+        {
+            await using var held = await holder.BeginTransactionAsync();
+            var both = new[] { Task.Run(() => one.RecordFailureAsync("flaky.example", _now)), Task.Run(() => other.RecordFailureAsync("flaky.example", _now)) };
+            await Task.Delay(300);
+            Assert.DoesNotContain(both, t => t.IsCompleted);
+            await held.CommitAsync();
+            var states = await Task.WhenAll(both);
+            Assert.Equal([2, 3], states.Select(s => s.ConsecutiveFailures).Order());
+        }
+        Assert.Equal(3, (await one.GetAsync("flaky.example")).ConsecutiveFailures);
+    }
+
+    [Fact]
     public async Task The_workers_bookkeeping_marks_a_pass_processed_in_one_write()
     {
         await using var inbox = new InboxStore(_database);
