@@ -54,8 +54,11 @@ public static class ServiceRegistration
             warning => sp.GetRequiredService<ILoggerFactory>().CreateLogger("Camtree.Ed25519").LogWarning("{Warning}", warning)));
         services.AddSingleton<ObjectProofs>();
         services.AddSingleton<SigningKeys>();
-        // Which signature scheme each server accepted (double-knocking), shared by every outgoing request.
-        services.AddSingleton(sp => new SignatureSchemes(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<NodeOptions>>().Value.SignatureFirstKnock));
+        // Which signature scheme each server accepted (double-knocking), shared by every outgoing request, and through
+        // the database by every process of the node.
+        services.AddSingleton<SignatureSchemeStore>();
+        services.AddSingleton(sp => new SignatureSchemes(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<NodeOptions>>().Value.SignatureFirstKnock,
+            store: sp.GetRequiredService<SignatureSchemeStore>()));
         services.AddSingleton(sp => FederationHttpClient(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LocalUris>(),
             sp.GetRequiredService<IOptions<NodeOptions>>().Value, sp.GetRequiredService<SignatureSchemes>()));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Federation.ToPolicy(sp.GetRequiredService<LocalUris>().Authority));

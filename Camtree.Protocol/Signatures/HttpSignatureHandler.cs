@@ -24,13 +24,13 @@ public sealed class HttpSignatureHandler(TimeProvider time, SignatureSchemes? sc
 
         var uri = request.RequestUri ?? throw new InvalidOperationException("the request has no URI");
         var origin = SignatureSchemes.OriginOf(uri);
-        var first = _schemes.For(origin);
+        var first = await _schemes.ForAsync(origin, cancellationToken);
         var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
         Sign(request, key, first, time, body);
         var response = await base.SendAsync(request, cancellationToken);
         if (!_schemes.DoubleKnock || !SignatureSchemes.WorthTheOtherScheme((int)response.StatusCode))
         {
-            if (response.IsSuccessStatusCode) _schemes.Accepted(origin, first);
+            if (response.IsSuccessStatusCode) await _schemes.AcceptedAsync(origin, first, cancellationToken);
             return response;
         }
 
@@ -39,7 +39,7 @@ public sealed class HttpSignatureHandler(TimeProvider time, SignatureSchemes? sc
         using var retry = Copy(request, body);
         Sign(retry, key, second, time, body);
         var retried = await base.SendAsync(retry, cancellationToken);
-        if (retried.IsSuccessStatusCode) _schemes.Accepted(origin, second);
+        if (retried.IsSuccessStatusCode) await _schemes.AcceptedAsync(origin, second, cancellationToken);
         response.Dispose();
         return retried;
     }
