@@ -35,6 +35,7 @@ public static class ServiceRegistration
         services.AddSingleton<ReportStore>();
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<InboxStore>();
+        services.AddSingleton<IInboxStore>(sp => sp.GetRequiredService<InboxStore>());
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<HostHealthStore>();
         services.AddSingleton<ActorKeyStore>();

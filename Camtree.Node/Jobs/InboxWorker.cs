@@ -14,7 +14,7 @@ namespace Camtree.Node.Jobs;
 /// lost to a crash, and nothing an activity does can stop the worker (<see cref="ResilientLoop"/>).
 /// </summary>
 public sealed class InboxWorker(
-    InboxStore inbox, IEnumerable<IActivityHandler> handlers, WorkSignal<InboxWorker> signal, IOptions<NodeOptions> options,
+    IInboxStore inbox, IEnumerable<IActivityHandler> handlers, WorkSignal<InboxWorker> signal, IOptions<NodeOptions> options,
     TimeProvider time, ILogger<InboxWorker> logger)
     : BackgroundService
 {
@@ -29,7 +29,7 @@ public sealed class InboxWorker(
 
     private async Task PassAsync(CancellationToken stoppingToken)
     {
-        var batch = await inbox.NextUnprocessedAsync(time.GetUtcNow(), PassSize);
+        var batch = await inbox.ClaimDueAsync(time.GetUtcNow(), PassSize);
         var processed = new List<long>(batch.Count);
         foreach (var entry in batch)
             if (await ProcessAsync(entry, stoppingToken)) processed.Add(entry.Id);

@@ -10,7 +10,7 @@ namespace Camtree.Node.Jobs;
 /// repeat is still recognised. (Mastodon keeps no received activity at all once it is applied.)
 /// </summary>
 public sealed class RetentionWorker(
-    InboxStore inbox, WorkSignal<RetentionWorker> signal, IOptions<NodeOptions> options, TimeProvider time, ILogger<RetentionWorker> logger)
+    IInboxStore inbox, WorkSignal<RetentionWorker> signal, IOptions<NodeOptions> options, TimeProvider time, ILogger<RetentionWorker> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);

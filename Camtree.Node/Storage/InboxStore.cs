@@ -30,7 +30,7 @@ public sealed record InboxEntry
 /// recorded by group commit (<see cref="GroupCommit{TItem,TResult}"/>): the inbox POSTs arriving together share one
 /// transaction, and each is answered after its own row is committed.
 /// </summary>
-public sealed class InboxStore : IAsyncDisposable
+public sealed class InboxStore : IInboxStore, IAsyncDisposable
 {
     /// <summary>How long to wait before trying a failed activity again, by failures so far; then it is given up.</summary>
     public static readonly IReadOnlyList<TimeSpan> RetryDelays =
@@ -38,9 +38,6 @@ public sealed class InboxStore : IAsyncDisposable
 
     /// <summary>How often processing an activity is tried before it is given up.</summary>
     public static int MaxAttempts => RetryDelays.Count + 1;
-
-    /// <summary>The longest error text kept on a row.</summary>
-    private const int MaxErrorLength = 1000;
 
     private readonly Database database;
     /// <summary>
@@ -132,7 +129,21 @@ public sealed class InboxStore : IAsyncDisposable
         return results;
     }
 
-    /// <summary>Activities still to process whose (re)try time has come, oldest first.</summary>
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<InboxEntry>> ClaimDueAsync(DateTimeOffset now, int limit)
+    {
+        await using var connection = await database.OpenAsync();
+        var claimed = await connection.QueryAsync<InboxEntry>("""
+            UPDATE inbox SET claimed_until = @until
+            WHERE id IN (SELECT id FROM inbox WHERE processed_at IS NULL AND failed_at IS NULL AND retry_at <= @now
+                           AND (claimed_until IS NULL OR claimed_until <= @now)
+                         ORDER BY retry_at, id LIMIT @limit)
+            RETURNING *
+            """, new { now, until = now + InboxLease.Length, limit });
+        return claimed.OrderBy(e => e.RetryAt).ThenBy(e => e.Id).ToList();
+    }
+
+    /// <summary>Activities still to process whose (re)try time has come, oldest first, claimed or not (for tests and operators).</summary>
     public async Task<IReadOnlyList<InboxEntry>> NextUnprocessedAsync(DateTimeOffset now, int limit)
     {
         await using var connection = await database.OpenAsync();
@@ -154,11 +165,11 @@ public sealed class InboxStore : IAsyncDisposable
     public async Task<DateTimeOffset?> MarkFailedAsync(InboxEntry entry, string error, DateTimeOffset now)
     {
         var attempts = entry.Attempts + 1;
-        DateTimeOffset? retryAt = attempts < MaxAttempts ? now + RetryDelays[attempts - 1] : null;
-        if (error.Length > MaxErrorLength) error = error[..MaxErrorLength];
+        var retryAt = InboxLease.RetryAt(entry.Attempts, now);
+        if (error.Length > InboxLease.MaxErrorLength) error = error[..InboxLease.MaxErrorLength];
         await using var connection = await database.OpenAsync();
         await connection.ExecuteAsync("""
-            UPDATE inbox SET attempts = @attempts, last_error = @error, retry_at = COALESCE(@retryAt, retry_at),
+            UPDATE inbox SET attempts = @attempts, last_error = @error, retry_at = COALESCE(@retryAt, retry_at), claimed_until = NULL,
                 failed_at = CASE WHEN @retryAt IS NULL THEN @now END
             WHERE id = @id
             """, new { id = entry.Id, attempts, error, retryAt, now });
