@@ -38,6 +38,7 @@ public static class ServiceRegistration
         services.AddSingleton<IInboxStore>(sp => sp.GetRequiredService<InboxStore>());
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<HostHealthStore>();
+        services.AddSingleton<IHostHealthStore>(sp => sp.GetRequiredService<HostHealthStore>());
         services.AddSingleton<ActorKeyStore>();
         services.AddSingleton<TokenStore>();
         services.AddSingleton<InteractionStore>();

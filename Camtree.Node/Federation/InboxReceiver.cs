@@ -17,7 +17,7 @@ public sealed record InboxVerdict(int StatusCode, string? Error)
 /// the worker. A refusal is answered at once with its reason, which is what lets senders fall back between schemes.
 /// </summary>
 public sealed class InboxReceiver(
-    InboxPipeline pipeline, IInboxStore inbox, HostHealthStore hosts, IEnumerable<Handlers.IActivityHandler> handlers,
+    InboxPipeline pipeline, IInboxStore inbox, IHostHealthStore hosts, IEnumerable<Handlers.IActivityHandler> handlers,
     WorkSignal<InboxWorker> signal, TimeProvider time, ILogger<InboxReceiver> logger)
 {
     /// <summary>The activity types something here acts on; others are acknowledged and only their id is kept.</summary>

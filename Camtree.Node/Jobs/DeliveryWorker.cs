@@ -14,7 +14,7 @@ namespace Camtree.Node.Jobs;
 /// (receivers dedupe by activity id). Each outcome also updates the receiving host's <see cref="HostCircuit"/>.
 /// </summary>
 public sealed class DeliveryWorker(
-    DeliveryStore deliveries, HostHealthStore hosts, SigningKeys keys, ActivitySender sender, Protocol.Policy.FederationPolicy policy,
+    DeliveryStore deliveries, IHostHealthStore hosts, SigningKeys keys, ActivitySender sender, Protocol.Policy.FederationPolicy policy,
     WorkSignal<DeliveryWorker> signal,
     TimeProvider time, ILogger<DeliveryWorker> logger) : BackgroundService
 {

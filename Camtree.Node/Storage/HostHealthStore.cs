@@ -4,7 +4,7 @@ using Dapper;
 namespace Camtree.Node.Storage;
 
 /// <summary>The state of <see cref="HostCircuit"/> per receiving host. A healthy host has no row.</summary>
-public sealed class HostHealthStore(Database database)
+public sealed class HostHealthStore(Database database) : IHostHealthStore
 {
     public async Task<HostHealth> GetAsync(string host)
     {

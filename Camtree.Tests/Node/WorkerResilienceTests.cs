@@ -89,13 +89,18 @@ public sealed class WorkerResilienceTests : IAsyncLifetime
         var actor = _peer.AddActor("unlucky");
         var id = await SendUpdateOfSelfAsync(actor);
 
-        // The worker fails, cannot record why, backs off and tries again: the peer sees the refresh asked for again.
+        // The worker fails and cannot record why (nor release its claim): the activity waits for its claim to lapse,
+        // as a killed worker's would, and is tried again: the peer sees the refresh asked for again.
+        await Eventually.TrueAsync(() => Task.FromResult(_peer.Hits(actor.Path) >= 2), "the first attempt");
+        await AssertAliveAsync();
+        _node.Clock.Advance(InboxLease.Length);
         await Eventually.TrueAsync(() => Task.FromResult(_peer.Hits(actor.Path) >= 3), "the worker to try the activity again after it could not record the failure");
         Assert.Equal(0, (await _node.Get<InboxStore>().FindAsync(id))!.Attempts);
         await AssertAliveAsync();
 
         await using (var connection = await database.OpenAsync())
             await connection.ExecuteAsync("DROP TRIGGER refuse_inbox_failures");
+        _node.Clock.Advance(InboxLease.Length);
         var recorded = await Eventually.GetAsync(async () => await _node.Get<InboxStore>().FindAsync(id) is { Attempts: 1 } e ? e : null,
             "the failure to be recorded once the database takes it");
         Assert.Contains("answered 500", recorded.LastError);

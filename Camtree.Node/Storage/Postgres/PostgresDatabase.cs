@@ -1,4 +1,5 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Camtree.Node.Storage.Postgres;
 
@@ -62,4 +63,12 @@ public sealed class PostgresDatabase : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}
+
+/// <summary>Parameters the PostgreSQL stores share.</summary>
+internal static class PgParameters
+{
+    /// <summary>A timestamptz parameter (null for a missing time): Npgsql takes only UTC offsets for it.</summary>
+    public static NpgsqlParameter Time(DateTimeOffset? time) =>
+        new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = time is { } t ? t.ToUniversalTime() : DBNull.Value };
 }

@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Camtree.Node.Storage.Postgres;
 
@@ -30,8 +29,8 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
         insert.Parameters.AddWithValue(entry.SignerKeyId);
         insert.Parameters.AddWithValue(entry.ProofVerified);
         insert.Parameters.AddWithValue(entry.Json);
-        insert.Parameters.Add(Time(entry.ReceivedAt));
-        insert.Parameters.Add(Time(entry.ProcessedAt));
+        insert.Parameters.Add(PgParameters.Time(entry.ReceivedAt));
+        insert.Parameters.Add(PgParameters.Time(entry.ProcessedAt));
         var isNew = await insert.ExecuteNonQueryAsync(cancellationToken) > 0;
         if (senderHost is not null)
         {
@@ -41,7 +40,7 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
                 WHERE host = $1 AND consecutive_failures > 0
                 """, connection, transaction);
             clear.Parameters.AddWithValue(senderHost);
-            clear.Parameters.Add(Time(entry.ReceivedAt));
+            clear.Parameters.Add(PgParameters.Time(entry.ReceivedAt));
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
@@ -59,8 +58,8 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
                          FOR UPDATE SKIP LOCKED)
             RETURNING {Columns}
             """, connection);
-        claim.Parameters.Add(Time(now));
-        claim.Parameters.Add(Time(now + InboxLease.Length));
+        claim.Parameters.Add(PgParameters.Time(now));
+        claim.Parameters.Add(PgParameters.Time(now + InboxLease.Length));
         claim.Parameters.AddWithValue(limit);
         var claimed = await ReadAsync(claim);
         return claimed.OrderBy(e => e.RetryAt).ThenBy(e => e.Id).ToList();
@@ -73,7 +72,7 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
         await using var mark = new NpgsqlCommand(
             "UPDATE inbox SET processed_at = $2, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = ANY($1)", connection);
         mark.Parameters.AddWithValue(ids.ToArray());
-        mark.Parameters.Add(Time(at));
+        mark.Parameters.Add(PgParameters.Time(at));
         await mark.ExecuteNonQueryAsync();
     }
 
@@ -90,8 +89,8 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
         mark.Parameters.AddWithValue(entry.Id);
         mark.Parameters.AddWithValue(entry.Attempts + 1);
         mark.Parameters.AddWithValue(error);
-        mark.Parameters.Add(Time(retryAt));
-        mark.Parameters.Add(Time(now));
+        mark.Parameters.Add(PgParameters.Time(retryAt));
+        mark.Parameters.Add(PgParameters.Time(now));
         await mark.ExecuteNonQueryAsync();
         return retryAt;
     }
@@ -105,8 +104,8 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
                            AND ((processed_at IS NOT NULL AND processed_at < $1) OR (failed_at IS NOT NULL AND failed_at < $1))
                          LIMIT $3)
             """, connection);
-        prune.Parameters.Add(Time(before));
-        prune.Parameters.Add(Time(now));
+        prune.Parameters.Add(PgParameters.Time(before));
+        prune.Parameters.Add(PgParameters.Time(now));
         prune.Parameters.AddWithValue(batch);
         return await prune.ExecuteNonQueryAsync();
     }
@@ -125,10 +124,6 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
         await using var count = new NpgsqlCommand("SELECT count(*) FROM inbox", connection);
         return (int)(long)(await count.ExecuteScalarAsync())!;
     }
-
-    /// <summary>A timestamptz parameter (null for a missing time): Npgsql takes only UTC offsets for it.</summary>
-    private static NpgsqlParameter Time(DateTimeOffset? time) =>
-        new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = time is { } t ? t.ToUniversalTime() : DBNull.Value };
 
     private static async Task<List<InboxEntry>> ReadAsync(NpgsqlCommand command)
     {
