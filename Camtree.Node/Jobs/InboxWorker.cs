@@ -24,18 +24,21 @@ public sealed class InboxWorker(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         ResilientLoop.RunAsync(nameof(InboxWorker), PassAsync, logger, stoppingToken);
 
-    /// <summary>The most activities read, applied and then marked processed together.</summary>
-    internal const int PassSize = 100;
+    /// <summary>The most activities claimed, applied and then marked processed together.</summary>
+    internal const int PassSize = 200;
+
+    /// <summary>The last pass's activities done, marked processed with the next claim.</summary>
+    private List<long> _processed = [];
 
     private async Task PassAsync(CancellationToken stoppingToken)
     {
-        var batch = await inbox.ClaimDueAsync(time.GetUtcNow(), PassSize);
-        var processed = new List<long>(batch.Count);
+        // One write per pass: the last pass's activities marked processed (it was one write per activity), and the
+        // next ones claimed. If the node stops first, or a failure could not be recorded, those activities are applied
+        // again once their claim lapses: the handlers upsert by id.
+        var batch = await inbox.ClaimDueAsync(time.GetUtcNow(), PassSize, _processed);
+        _processed = new List<long>(batch.Count);
         foreach (var entry in batch)
-            if (await ProcessAsync(entry, stoppingToken)) processed.Add(entry.Id);
-        // One write for the pass's bookkeeping (it was one per activity). If the pass does not get here (the node
-        // stops, or a failure could not be recorded), its activities are applied again: the handlers upsert by id.
-        await inbox.MarkProcessedAsync(processed, time.GetUtcNow());
+            if (await ProcessAsync(entry, stoppingToken)) _processed.Add(entry.Id);
         if (batch.Count == 0) await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
     }
 

@@ -18,9 +18,10 @@ public interface IInboxStore
 
     /// <summary>
     /// Claims up to <paramref name="limit"/> activities whose (re)try time has come and that no live claim holds, oldest
-    /// first, until <paramref name="now"/> + <see cref="InboxLease.Length"/>.
+    /// first, until <paramref name="now"/> + <see cref="InboxLease.Length"/>. <paramref name="processedBefore"/>, the
+    /// previous pass's activities done, are marked processed first in the same write (one write per pass, not two).
     /// </summary>
-    Task<IReadOnlyList<InboxEntry>> ClaimDueAsync(DateTimeOffset now, int limit);
+    Task<IReadOnlyList<InboxEntry>> ClaimDueAsync(DateTimeOffset now, int limit, IReadOnlyCollection<long>? processedBefore = null);
 
     /// <summary>Marks activities processed (and their claims done).</summary>
     Task MarkProcessedAsync(IReadOnlyCollection<long> ids, DateTimeOffset at);

@@ -47,8 +47,9 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
         return isNew;
     }
 
-    public async Task<IReadOnlyList<InboxEntry>> ClaimDueAsync(DateTimeOffset now, int limit)
+    public async Task<IReadOnlyList<InboxEntry>> ClaimDueAsync(DateTimeOffset now, int limit, IReadOnlyCollection<long>? processedBefore = null)
     {
+        if (processedBefore is { Count: > 0 }) await MarkProcessedAsync(processedBefore, now);
         await using var connection = await database.OpenAsync();
         await using var claim = new NpgsqlCommand($"""
             UPDATE inbox SET claimed_until = $2

@@ -97,6 +97,18 @@ public abstract class InboxStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_claim_marks_the_last_passs_activities_processed_first()
+    {
+        for (var i = 0; i < 4; i++) await Inbox.RecordAsync(Entry($"n{i}"));
+        var pass = await Inbox.ClaimDueAsync(Now, 2);
+        var next = await Inbox.ClaimDueAsync(Now.AddSeconds(1), 2, pass.Select(e => e.Id).ToList());
+
+        Assert.Equal(["n2", "n3"], next.Select(e => e.ActivityIri[^2..]));
+        foreach (var done in pass) Assert.Equal(Now.AddSeconds(1), (await Inbox.FindAsync(done.ActivityIri))!.ProcessedAt);
+        Assert.Null((await Inbox.FindAsync(next[0].ActivityIri))!.ProcessedAt);
+    }
+
+    [Fact]
     public async Task A_failure_is_retried_on_schedule_then_given_up()
     {
         await Inbox.RecordAsync(Entry("f"));
