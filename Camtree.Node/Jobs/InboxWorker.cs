@@ -24,6 +24,9 @@ public sealed class InboxWorker(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         ResilientLoop.RunAsync(nameof(InboxWorker), PassAsync, logger, stoppingToken);
 
+    /// <summary>Whether the claims a stopped process left have been released (the first pass does it; a failure is retried).</summary>
+    private bool _orphansReleased;
+
     /// <summary>The most activities claimed, applied and then marked processed together.</summary>
     internal const int PassSize = 200;
 
@@ -35,6 +38,12 @@ public sealed class InboxWorker(
         // One write per pass: the last pass's activities marked processed (it was one write per activity), and the
         // next ones claimed. If the node stops first, or a failure could not be recorded, those activities are applied
         // again once their claim lapses: the handlers upsert by id.
+        if (!_orphansReleased)
+        {
+            // A restart goes on where the stopped process was, where the database allows it (IInboxStore).
+            await inbox.ReleaseOrphanedClaimsAsync();
+            _orphansReleased = true;
+        }
         var batch = await inbox.ClaimDueAsync(time.GetUtcNow(), PassSize, _processed);
         _processed = new List<long>(batch.Count);
         foreach (var entry in batch)

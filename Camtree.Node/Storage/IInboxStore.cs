@@ -23,6 +23,13 @@ public interface IInboxStore
     /// </summary>
     Task<IReadOnlyList<InboxEntry>> ClaimDueAsync(DateTimeOffset now, int limit, IReadOnlyCollection<long>? processedBefore = null);
 
+    /// <summary>
+    /// Called once when this process's inbox worker starts. On SQLite one process owns the database, so a claim found
+    /// then was left by a process that stopped (a crash, a kill) and is released at once: a restarted node goes on where
+    /// it was, instead of waiting out the lease. On PostgreSQL other live processes hold claims; theirs lapse instead.
+    /// </summary>
+    Task ReleaseOrphanedClaimsAsync();
+
     /// <summary>Marks activities processed (and their claims done).</summary>
     Task MarkProcessedAsync(IReadOnlyCollection<long> ids, DateTimeOffset at);
 

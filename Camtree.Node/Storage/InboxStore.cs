@@ -155,6 +155,13 @@ public sealed class InboxStore : IInboxStore, IAsyncDisposable
         return claimed.OrderBy(e => e.RetryAt).ThenBy(e => e.Id).ToList();
     }
 
+    /// <inheritdoc />
+    public async Task ReleaseOrphanedClaimsAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync("UPDATE inbox SET claimed_until = NULL WHERE claimed_until IS NOT NULL AND processed_at IS NULL");
+    }
+
     /// <summary>Activities still to process whose (re)try time has come, oldest first, claimed or not (for tests and operators).</summary>
     public async Task<IReadOnlyList<InboxEntry>> NextUnprocessedAsync(DateTimeOffset now, int limit)
     {

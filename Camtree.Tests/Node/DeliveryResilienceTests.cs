@@ -188,6 +188,48 @@ public sealed class DeliveryResilienceTests
     }
 
     [Fact]
+    public async Task A_restarted_node_applies_the_inbox_activities_a_killed_one_had_claimed_at_once()
+    {
+        var baseUrl = $"http://127.0.0.1:{TestNode.FreePort()}";
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "camtree-tests", $"claims-{Guid.NewGuid():N}");
+        const string activityId = "https://peer.example/activities/claimed";
+        {
+            var app = NodeApp.Build([], new Dictionary<string, string?>
+            {
+                ["Camtree:PublicUrl"] = baseUrl, ["Camtree:DataDirectory"] = dataDirectory, ["Camtree:SeedDemo"] = "false",
+            });
+            await NodeApp.InitializeAsync(app.Services);
+            // What a worker killed mid-pass leaves: an activity recorded and claimed (for the lease), not processed. (A
+            // Create of a report nobody here asked for: applied by ignoring it, without a request to another server.)
+            var inbox = app.Services.GetRequiredService<InboxStore>();
+            await inbox.RecordAsync(new InboxEntry
+            {
+                ActivityIri = activityId, ActivityType = "Create", ActorIri = "https://peer.example/users/ana",
+                SignerKeyId = "https://peer.example/users/ana#main-key", ReceivedAt = DateTimeOffset.UtcNow,
+                Json = """{"id":"https://peer.example/activities/claimed","type":"Create","actor":"https://peer.example/users/ana","object":{"id":"https://peer.example/reports/1","type":"Article","attributedTo":"https://peer.example/users/ana","name":"A report"}}""",
+            });
+            Assert.Single(await inbox.ClaimDueAsync(DateTimeOffset.UtcNow, 10));
+            await app.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+
+        var node = await NodeProcess.StartAsync(baseUrl, dataDirectory);
+        try
+        {
+            // Not ten minutes later, when the claim would lapse: the restarted worker releases it and goes on.
+            var database = new Database(Path.Combine(dataDirectory, "camtree.db"));
+            await Eventually.TrueAsync(async () => (await new InboxStore(database).FindAsync(activityId))?.ProcessedAt is not null,
+                "the claimed activity to be applied after the restart");
+        }
+        finally
+        {
+            await node.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    [Fact]
     public async Task A_node_killed_in_the_middle_of_a_fan_out_completes_it_after_a_restart()
     {
         const int followers = 300;

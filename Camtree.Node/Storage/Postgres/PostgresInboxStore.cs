@@ -66,6 +66,9 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
         return claimed.OrderBy(e => e.RetryAt).ThenBy(e => e.Id).ToList();
     }
 
+    /// <summary>Nothing: other processes may hold live claims; a stopped one's lapse after <see cref="InboxLease.Length"/>.</summary>
+    public Task ReleaseOrphanedClaimsAsync() => Task.CompletedTask;
+
     public async Task MarkProcessedAsync(IReadOnlyCollection<long> ids, DateTimeOffset at)
     {
         if (ids.Count == 0) return;

@@ -69,6 +69,21 @@ public abstract class InboxStoreContract : IAsyncLifetime
         Assert.EndsWith("slow", again.ActivityIri);
     }
 
+    /// <summary>Whether claims found when a worker starts are released at once (SQLite: one process) or lapse (PostgreSQL).</summary>
+    protected abstract bool ReleasesOrphanedClaims { get; }
+
+    [Fact]
+    public async Task Claims_left_by_a_stopped_process_are_released_or_lapse()
+    {
+        await Inbox.RecordAsync(Entry("orphan"));
+        Assert.Single(await Inbox.ClaimDueAsync(Now, 10)); // then the process is killed
+
+        await Inbox.ReleaseOrphanedClaimsAsync();          // a worker starts
+
+        Assert.Equal(ReleasesOrphanedClaims ? 1 : 0, (await Inbox.ClaimDueAsync(Now, 10)).Count);
+        if (!ReleasesOrphanedClaims) Assert.Single(await Inbox.ClaimDueAsync(Now + InboxLease.Length, 10));
+    }
+
     [Fact]
     public async Task Workers_claiming_at_once_never_share_an_activity()
     {

@@ -10,6 +10,8 @@ public sealed class PostgresInboxStoreContract : InboxStoreContract
 {
     private PostgresDatabase _database = null!;
 
+    protected override bool ReleasesOrphanedClaims => false;
+
     protected override async Task<IInboxStore> CreateAsync()
     {
         var server = await PostgresServer.GetAsync();

@@ -11,6 +11,8 @@ public sealed class SqliteInboxStoreContract : InboxStoreContract
     private Database _database = null!;
     private InboxStore? _store;
 
+    protected override bool ReleasesOrphanedClaims => true;
+
     protected override async Task<IInboxStore> CreateAsync()
     {
         Directory.CreateDirectory(_directory);
