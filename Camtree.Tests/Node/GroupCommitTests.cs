@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Camtree.Node.Storage;
 using Camtree.Protocol.Delivery;
 using Dapper;
+using Camtree.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 namespace Camtree.Tests.Node;
@@ -13,25 +14,19 @@ namespace Camtree.Tests.Node;
 /// </summary>
 public sealed class GroupCommitTests : IAsyncLifetime
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "camtree-tests", $"group-{Guid.NewGuid():N}");
+    private ScratchDatabase _scratch = null!;
     private Database _database = null!;
     private readonly DateTimeOffset _now = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_directory);
-        _database = new Database(Path.Combine(_directory, "camtree.db"));
-        await Migrator.MigrateAsync(_database);
+        _scratch = await ScratchDatabase.CreateAsync("group");
+        _database = _scratch.Database;
         await using var connection = await _database.OpenAsync();
         await connection.ExecuteAsync("CREATE TABLE words (word TEXT PRIMARY KEY)");
     }
 
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
-        return Task.CompletedTask;
-    }
+    public async Task DisposeAsync() => await _scratch.DisposeAsync();
 
     /// <summary>Inserts words; a word "bad" throws (as a constraint or a full disk would), the rest say whether they were new.</summary>
     private static async Task<bool[]> InsertWordsAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<string> words)

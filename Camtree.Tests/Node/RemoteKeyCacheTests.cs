@@ -2,7 +2,6 @@ using Camtree.Node.Storage;
 using Camtree.Protocol.Discovery;
 using Camtree.Protocol.Signatures;
 using Camtree.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 namespace Camtree.Tests.Node;
 
@@ -15,23 +14,13 @@ public sealed class RemoteKeyCacheTests : IAsyncLifetime
 {
     private const string Actor = "https://peer.example/users/ana";
     private const string KeyId = Actor + "#main-key";
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "camtree-tests", $"keys-{Guid.NewGuid():N}");
     private readonly OffsetTimeProvider _time = new();
+    private ScratchDatabase _scratch = null!;
     private Database _database = null!;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_directory);
-        _database = new Database(Path.Combine(_directory, "camtree.db"));
-        await Migrator.MigrateAsync(_database);
-    }
+    public async Task InitializeAsync() => _database = (_scratch = await ScratchDatabase.CreateAsync("keys")).Database;
 
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
-        return Task.CompletedTask;
-    }
+    public async Task DisposeAsync() => await _scratch.DisposeAsync();
 
     private static RemoteActor WithKey(string pem) =>
         new(Actor, "Person", "ana", "Ana", Actor + "/inbox", null, null, null, null, false, [new ResolvedPublicKey(KeyId, Actor, pem)]);

@@ -1,7 +1,6 @@
 using Camtree.Node.Storage;
 using Camtree.Protocol.Signatures;
 using Camtree.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 namespace Camtree.Tests.Node;
 
@@ -13,25 +12,18 @@ namespace Camtree.Tests.Node;
 public sealed class SignatureSchemeStoreTests : IAsyncLifetime
 {
     private const string Origin = "https://cavage-only.example";
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "camtree-tests", $"schemes-{Guid.NewGuid():N}");
     private readonly OffsetTimeProvider _time = new();
+    private ScratchDatabase _scratch = null!;
     private Database _database = null!;
     private SignatureSchemeStore _store = null!;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_directory);
-        _database = new Database(Path.Combine(_directory, "camtree.db"));
-        await Migrator.MigrateAsync(_database);
+        _database = (_scratch = await ScratchDatabase.CreateAsync("schemes")).Database;
         _store = new SignatureSchemeStore(_database);
     }
 
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
-        return Task.CompletedTask;
-    }
+    public async Task DisposeAsync() => await _scratch.DisposeAsync();
 
     [Fact]
     public async Task What_one_process_learned_another_knocks_with_first()

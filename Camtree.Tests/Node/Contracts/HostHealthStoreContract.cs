@@ -2,7 +2,6 @@ using Camtree.Node.Storage;
 using Camtree.Node.Storage.Postgres;
 using Camtree.Protocol.Delivery;
 using Camtree.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 namespace Camtree.Tests.Node.Contracts;
 
@@ -68,24 +67,13 @@ public abstract class HostHealthStoreContract : IAsyncLifetime
 
 public sealed class SqliteHostHealthStoreContract : HostHealthStoreContract
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "camtree-tests", $"hosts-{Guid.NewGuid():N}");
-    private Database _database = null!;
+    private ScratchDatabase _scratch = null!;
 
-    protected override IHostHealthStore NewStore() => new HostHealthStore(_database);
+    protected override IHostHealthStore NewStore() => new HostHealthStore(_scratch.Database);
 
-    public override async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_directory);
-        _database = new Database(Path.Combine(_directory, "camtree.db"));
-        await Migrator.MigrateAsync(_database);
-    }
+    public override async Task InitializeAsync() => _scratch = await ScratchDatabase.CreateAsync("hosts");
 
-    public override Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
-        return Task.CompletedTask;
-    }
+    public override async Task DisposeAsync() => await _scratch.DisposeAsync();
 }
 
 public sealed class PostgresHostHealthStoreContract : HostHealthStoreContract

@@ -2,7 +2,6 @@ using Camtree.Node.Storage;
 using Camtree.Node.Storage.Postgres;
 using Camtree.Protocol.Signatures;
 using Camtree.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 namespace Camtree.Tests.Node.Contracts;
 
@@ -36,22 +35,15 @@ public abstract class SignatureSchemeStoreContract : IAsyncLifetime
 
 public sealed class SqliteSignatureSchemeStoreContract : SignatureSchemeStoreContract
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "camtree-tests", $"schemes-{Guid.NewGuid():N}");
+    private ScratchDatabase _scratch = null!;
 
     public override async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_directory);
-        var database = new Database(Path.Combine(_directory, "camtree.db"));
-        await Migrator.MigrateAsync(database);
-        Store = new SignatureSchemeStore(database);
+        _scratch = await ScratchDatabase.CreateAsync("schemes");
+        Store = new SignatureSchemeStore(_scratch.Database);
     }
 
-    public override Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
-        return Task.CompletedTask;
-    }
+    public override async Task DisposeAsync() => await _scratch.DisposeAsync();
 }
 
 public sealed class PostgresSignatureSchemeStoreContract : SignatureSchemeStoreContract

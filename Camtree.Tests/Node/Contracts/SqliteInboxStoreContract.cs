@@ -1,13 +1,13 @@
 using Camtree.Node.Storage;
 using Camtree.Protocol.Delivery;
-using Microsoft.Data.Sqlite;
+using Camtree.Tests.Support;
 
 namespace Camtree.Tests.Node.Contracts;
 
 /// <summary>The inbox contract against SQLite (<see cref="InboxStore"/>, with its group commit).</summary>
 public sealed class SqliteInboxStoreContract : InboxStoreContract
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "camtree-tests", $"inbox-{Guid.NewGuid():N}");
+    private ScratchDatabase _scratch = null!;
     private Database _database = null!;
     private InboxStore? _store;
 
@@ -15,9 +15,7 @@ public sealed class SqliteInboxStoreContract : InboxStoreContract
 
     protected override async Task<IInboxStore> CreateAsync()
     {
-        Directory.CreateDirectory(_directory);
-        _database = new Database(Path.Combine(_directory, "camtree.db"));
-        await Migrator.MigrateAsync(_database);
+        _database = (_scratch = await ScratchDatabase.CreateAsync("inbox")).Database;
         return _store = new InboxStore(_database);
     }
 
@@ -29,7 +27,6 @@ public sealed class SqliteInboxStoreContract : InboxStoreContract
     protected override async Task CleanUpAsync()
     {
         if (_store is not null) await _store.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+        await _scratch.DisposeAsync();
     }
 }
