@@ -46,12 +46,12 @@ public static class DeliveryStates
 /// </summary>
 public sealed class DeliveryStore : IAsyncDisposable
 {
-    private readonly Database database;
+    private readonly Database _database;
     private readonly GroupCommit<Outcome, bool> _outcomes;
 
     public DeliveryStore(Database database)
     {
-        this.database = database;
+        _database = database;
         _outcomes = new GroupCommit<Outcome, bool>(database, WriteOutcomesAsync);
     }
 
@@ -114,7 +114,7 @@ public sealed class DeliveryStore : IAsyncDisposable
     /// </summary>
     public async Task<(long? SharerId, IReadOnlyList<string> Inboxes)> ShareRecipientsAsync(string objectIri)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await _database.OpenAsync();
         var rows = (await connection.QueryAsync<(long SharerId, string Inbox)>("""
             SELECT o.local_actor_id, d.inbox_url FROM outbox o JOIN deliveries d ON d.activity_iri = o.iri
             WHERE o.object_iri = @objectIri AND o.activity_type = 'Announce' AND o.forwarded_from IS NULL
@@ -132,7 +132,7 @@ public sealed class DeliveryStore : IAsyncDisposable
     /// </summary>
     public async Task<IReadOnlyList<DueDelivery>> DueAsync(DateTimeOffset now, int limit, int perHost, IReadOnlyCollection<long>? busyIds = null)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await _database.OpenAsync();
         // Rank the small delivery rows first and join the (large) activity JSON only for the rows chosen.
         return (await connection.QueryAsync<DueDelivery>("""
             WITH ranked AS (
@@ -169,7 +169,7 @@ public sealed class DeliveryStore : IAsyncDisposable
 
     public async Task<IReadOnlyList<DeliveryRow>> ForActivityAsync(string activityIri)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await _database.OpenAsync();
         return (await connection.QueryAsync<DeliveryRow>(
             "SELECT id, activity_iri, inbox_url, state, attempts, next_attempt_at, last_status, last_error FROM deliveries WHERE activity_iri = @activityIri",
             new { activityIri })).ToList();
@@ -178,7 +178,7 @@ public sealed class DeliveryStore : IAsyncDisposable
     /// <summary>Counts of deliveries by state, for operators.</summary>
     public async Task<IReadOnlyDictionary<string, int>> CountByStateAsync()
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await _database.OpenAsync();
         var rows = await connection.QueryAsync<(string State, int Count)>("SELECT state, count(*) FROM deliveries GROUP BY state");
         return rows.ToDictionary(r => r.State, r => r.Count);
     }
@@ -186,7 +186,7 @@ public sealed class DeliveryStore : IAsyncDisposable
     /// <summary>Per receiving host: deliveries by state and the host's health, worst first.</summary>
     public async Task<IReadOnlyList<HostDeliverySummary>> SummariseHostsAsync()
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await _database.OpenAsync();
         return (await connection.QueryAsync<HostDeliverySummary>("""
             SELECT d.host,
                    sum(d.state = 'pending') AS pending, sum(d.state = 'delivered') AS delivered, sum(d.state = 'failed') AS failed,
@@ -203,7 +203,7 @@ public sealed class DeliveryStore : IAsyncDisposable
     /// </summary>
     public async Task<int> RetryAsync(long? id, string? host, DateTimeOffset now)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await _database.OpenAsync();
         // "Now" means now: the pause of the hosts concerned is lifted too (their failure count stays, so a host
         // that still fails is paused again at once).
         await connection.ExecuteAsync("""
@@ -222,7 +222,7 @@ public sealed class DeliveryStore : IAsyncDisposable
     public async Task<int> DropAsync(long? id, string? host)
     {
         if (id is null && host is null) throw new ArgumentException("name a delivery id or a host to drop");
-        await using var connection = await database.OpenAsync();
+        await using var connection = await _database.OpenAsync();
         return await connection.ExecuteAsync(
             "DELETE FROM deliveries WHERE state <> 'delivered' AND (@id IS NULL OR id = @id) AND (@host IS NULL OR host = @host)",
             new { id, host });

@@ -26,9 +26,10 @@ public sealed record InboxEntry
 }
 
 /// <summary>
-/// The durable inbox: each activity id once; processed by <see cref="Jobs.InboxWorker"/>. Received activities are
-/// recorded by group commit (<see cref="GroupCommit{TItem,TResult}"/>): the inbox POSTs arriving together share one
-/// transaction, and each is answered after its own row is committed.
+/// The durable inbox on SQLite (<see cref="IInboxStore"/>): each activity id once; claimed and applied by
+/// <see cref="Jobs.InboxWorker"/>. Received activities are recorded by group commit
+/// (<see cref="GroupCommit{TItem,TResult}"/>): the inbox POSTs arriving together share one transaction, and each is
+/// answered after its own row is committed; the worker's claims and bookkeeping go through the same writer.
 /// </summary>
 public sealed class InboxStore : IInboxStore, IAsyncDisposable
 {
@@ -39,7 +40,7 @@ public sealed class InboxStore : IInboxStore, IAsyncDisposable
     /// <summary>How often processing an activity is tried before it is given up.</summary>
     public static int MaxAttempts => RetryDelays.Count + 1;
 
-    private readonly Database database;
+    private readonly Database _database;
     /// <summary>
     /// The inbox table's hot writes, one writer: received activities, the worker's claims and its bookkeeping. Through
     /// one queue they never wait on each other's lock (SQLite's busy handler polls, and under a flood the worker's
@@ -50,7 +51,7 @@ public sealed class InboxStore : IInboxStore, IAsyncDisposable
 
     public InboxStore(Database database)
     {
-        this.database = database;
+        _database = database;
         _writes = new GroupCommit<InboxWrite, object?>(database, WriteAsync);
     }
 
@@ -158,14 +159,14 @@ public sealed class InboxStore : IInboxStore, IAsyncDisposable
     /// <inheritdoc />
     public async Task ReleaseOrphanedClaimsAsync()
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await _database.OpenAsync();
         await connection.ExecuteAsync("UPDATE inbox SET claimed_until = NULL WHERE claimed_until IS NOT NULL AND processed_at IS NULL");
     }
 
     /// <summary>Activities still to process whose (re)try time has come, oldest first, claimed or not (for tests and operators).</summary>
     public async Task<IReadOnlyList<InboxEntry>> NextUnprocessedAsync(DateTimeOffset now, int limit)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await _database.OpenAsync();
         return (await connection.QueryAsync<InboxEntry>("""
             SELECT * FROM inbox WHERE processed_at IS NULL AND failed_at IS NULL AND retry_at <= @now ORDER BY retry_at, id LIMIT @limit
             """, new { now, limit })).ToList();
@@ -186,7 +187,7 @@ public sealed class InboxStore : IInboxStore, IAsyncDisposable
         var attempts = entry.Attempts + 1;
         var retryAt = InboxLease.RetryAt(entry.Attempts, now);
         if (error.Length > InboxLease.MaxErrorLength) error = error[..InboxLease.MaxErrorLength];
-        await using var connection = await database.OpenAsync();
+        await using var connection = await _database.OpenAsync();
         await connection.ExecuteAsync("""
             UPDATE inbox SET attempts = @attempts, last_error = @error, retry_at = COALESCE(@retryAt, retry_at), claimed_until = NULL,
                 failed_at = CASE WHEN @retryAt IS NULL THEN @now END
@@ -201,7 +202,7 @@ public sealed class InboxStore : IInboxStore, IAsyncDisposable
     /// </summary>
     public async Task<int> PruneAsync(DateTimeOffset before, DateTimeOffset now, int batch = 1000)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await _database.OpenAsync();
         return await connection.ExecuteAsync("""
             UPDATE inbox SET json = '', pruned_at = @now
             WHERE id IN (SELECT id FROM inbox WHERE pruned_at IS NULL
@@ -212,13 +213,13 @@ public sealed class InboxStore : IInboxStore, IAsyncDisposable
 
     public async Task<InboxEntry?> FindAsync(string activityIri)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await _database.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<InboxEntry>("SELECT * FROM inbox WHERE activity_iri = @activityIri", new { activityIri });
     }
 
     public async Task<int> CountAsync()
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await _database.OpenAsync();
         return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM inbox");
     }
 
