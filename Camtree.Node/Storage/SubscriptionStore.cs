@@ -94,14 +94,14 @@ public sealed class SubscriptionStore(Database database) : ISubscriptionStore
     public async Task<IReadOnlyList<Subscription>> ListAsync(string kind)
     {
         await using var connection = await database.OpenAsync();
-        return (await connection.QueryAsync<Subscription>("SELECT * FROM library_subscriptions WHERE kind = @kind ORDER BY created_at", new { kind })).ToList();
+        return (await connection.QueryAsync<Subscription>("SELECT * FROM library_subscriptions WHERE kind = @kind ORDER BY created_at, id", new { kind })).ToList();
     }
 
     public async Task<IReadOnlyList<Subscription>> DueAsync(DateTimeOffset now, int limit)
     {
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<Subscription>(
-            "SELECT * FROM library_subscriptions WHERE next_run_at <= @now ORDER BY next_run_at LIMIT @limit", new { now, limit })).ToList();
+            "SELECT * FROM library_subscriptions WHERE next_run_at <= @now ORDER BY next_run_at, id LIMIT @limit", new { now, limit })).ToList();
     }
 
     public async Task SaveProgressAsync(long id, string state, string? cursor, int records)
