@@ -80,8 +80,7 @@ public sealed class DeliveryStore : IAsyncDisposable
                   """, o, transaction) > 0;
         }
         // A host that answered is up: one statement per host in the batch, inside the lock held anyway.
-        foreach (var host in outcomes.Where(o => o.HostUp is not null).GroupBy(o => o.HostUp!, StringComparer.Ordinal))
-            await HostHealthStore.ClearAsync(connection, transaction, host.Key, host.Max(o => o.At));
+        await HostHealthStore.ClearAllAsync(connection, transaction, outcomes.Select(o => (o.HostUp, o.At)));
         return results;
     }
 

@@ -71,7 +71,18 @@ public sealed class HostHealthStore(Database database) : IHostHealthStore
         await ClearAsync(connection, null, host, now);
     }
 
-    /// <summary>The same inside a write transaction that is open anyway (the inbox's group commit): no lock of its own.</summary>
+    /// <summary>
+    /// Clears the hosts a batch saw up (each once, at the latest time it was seen), inside the batch's write transaction
+    /// (the inbox's and the delivery outcomes' group commits): no lock of their own.
+    /// </summary>
+    internal static async Task ClearAllAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction,
+        IEnumerable<(string? Host, DateTimeOffset At)> seen)
+    {
+        foreach (var host in seen.Where(s => s.Host is not null).GroupBy(s => s.Host!, StringComparer.Ordinal))
+            await ClearAsync(connection, transaction, host.Key, host.Max(s => s.At));
+    }
+
+    /// <summary>The same for one host, inside a write transaction or not.</summary>
     internal static Task ClearAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction? transaction, string host, DateTimeOffset now) =>
         connection.ExecuteAsync("""
             UPDATE delivery_hosts SET consecutive_failures = 0, first_failure_at = NULL, open_until = NULL, unavailable_since = NULL,

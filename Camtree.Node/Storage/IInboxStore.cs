@@ -34,8 +34,8 @@ public interface IInboxStore
     Task MarkProcessedAsync(IReadOnlyCollection<long> ids, DateTimeOffset at);
 
     /// <summary>
-    /// Records a failed attempt with its reason and releases the claim; tried again <see cref="InboxStore.RetryDelays"/>
-    /// later, or given up after <see cref="InboxStore.MaxAttempts"/>. Returns when it is tried again, or null when given up.
+    /// Records a failed attempt with its reason and releases the claim; tried again <see cref="InboxRetries.Delays"/>
+    /// later, or given up after <see cref="InboxRetries.MaxAttempts"/>. Returns when it is tried again, or null when given up.
     /// </summary>
     Task<DateTimeOffset?> MarkFailedAsync(InboxEntry entry, string error, DateTimeOffset now);
 
@@ -55,11 +55,25 @@ public static class InboxLease
     /// slow handlers that outlives it may see another worker apply some again, which the handlers tolerate (they upsert).
     /// </summary>
     public static readonly TimeSpan Length = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>How an activity that failed is tried again, whichever database keeps it.</summary>
+public static class InboxRetries
+{
+    /// <summary>How long to wait before trying a failed activity again, by failures so far; then it is given up.</summary>
+    public static readonly IReadOnlyList<TimeSpan> Delays =
+        [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(3)];
+
+    /// <summary>How often processing an activity is tried before it is given up.</summary>
+    public static int MaxAttempts => Delays.Count + 1;
 
     /// <summary>The longest error text kept on a row.</summary>
     public const int MaxErrorLength = 1000;
 
     /// <summary>When a failed activity is tried again (null: given up), by its attempts so far.</summary>
     public static DateTimeOffset? RetryAt(int attemptsSoFar, DateTimeOffset now) =>
-        attemptsSoFar + 1 < InboxStore.MaxAttempts ? now + InboxStore.RetryDelays[attemptsSoFar] : null;
+        attemptsSoFar + 1 < MaxAttempts ? now + Delays[attemptsSoFar] : null;
+
+    /// <summary>The error text as kept on a row: cut to <see cref="MaxErrorLength"/>.</summary>
+    public static string Kept(string error) => error.Length > MaxErrorLength ? error[..MaxErrorLength] : error;
 }

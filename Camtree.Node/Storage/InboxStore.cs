@@ -33,12 +33,11 @@ public sealed record InboxEntry
 /// </summary>
 public sealed class InboxStore : IInboxStore, IAsyncDisposable
 {
-    /// <summary>How long to wait before trying a failed activity again, by failures so far; then it is given up.</summary>
-    public static readonly IReadOnlyList<TimeSpan> RetryDelays =
-        [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(3)];
+    /// <summary>See <see cref="InboxRetries.Delays"/>.</summary>
+    public static IReadOnlyList<TimeSpan> RetryDelays => InboxRetries.Delays;
 
-    /// <summary>How often processing an activity is tried before it is given up.</summary>
-    public static int MaxAttempts => RetryDelays.Count + 1;
+    /// <summary>See <see cref="InboxRetries.MaxAttempts"/>.</summary>
+    public static int MaxAttempts => InboxRetries.MaxAttempts;
 
     private readonly Database _database;
     /// <summary>
@@ -135,8 +134,7 @@ public sealed class InboxStore : IInboxStore, IAsyncDisposable
             results[i] = await insert.ExecuteNonQueryAsync() > 0;
         }
 
-        foreach (var host in arrivals.Where(a => a.SenderHost is not null).GroupBy(a => a.SenderHost!, StringComparer.Ordinal))
-            await HostHealthStore.ClearAsync(connection, transaction, host.Key, host.Max(a => a.Entry.ReceivedAt));
+        await HostHealthStore.ClearAllAsync(connection, transaction, arrivals.Select(a => (a.SenderHost, a.Entry.ReceivedAt)));
         return results;
     }
 
@@ -185,8 +183,8 @@ public sealed class InboxStore : IInboxStore, IAsyncDisposable
     public async Task<DateTimeOffset?> MarkFailedAsync(InboxEntry entry, string error, DateTimeOffset now)
     {
         var attempts = entry.Attempts + 1;
-        var retryAt = InboxLease.RetryAt(entry.Attempts, now);
-        if (error.Length > InboxLease.MaxErrorLength) error = error[..InboxLease.MaxErrorLength];
+        var retryAt = InboxRetries.RetryAt(entry.Attempts, now);
+        error = InboxRetries.Kept(error);
         await using var connection = await _database.OpenAsync();
         await connection.ExecuteAsync("""
             UPDATE inbox SET attempts = @attempts, last_error = @error, retry_at = COALESCE(@retryAt, retry_at), claimed_until = NULL,

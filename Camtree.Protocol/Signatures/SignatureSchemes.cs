@@ -63,7 +63,7 @@ public sealed class SignatureSchemes(TimeProvider time, HttpSignatureScheme firs
         if (store is null) return;
         // The store is a hint shared between processes: a request that worked must not fail because it is down.
         try { await store.SaveAsync(origin, scheme, now, cancellationToken); }
-        catch (Exception e) when (e is not OperationCanceledException) { StoreFailures++; }
+        catch (Exception e) when (e is not OperationCanceledException) { Interlocked.Increment(ref _storeFailures); }
     }
 
     private async Task<(HttpSignatureScheme Scheme, DateTimeOffset AcceptedAt)?> FromStoreAsync(string origin, CancellationToken cancellationToken)
@@ -71,13 +71,14 @@ public sealed class SignatureSchemes(TimeProvider time, HttpSignatureScheme firs
         try { return await store!.FindAsync(origin, cancellationToken); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            StoreFailures++;
+            Interlocked.Increment(ref _storeFailures);
             return null; // knock as if nothing were known: the second knock still finds the way
         }
     }
 
     /// <summary>How often the store failed to answer or to save (it is then done without).</summary>
-    public int StoreFailures { get; private set; }
+    public int StoreFailures => Volatile.Read(ref _storeFailures);
+    private int _storeFailures;
 
     /// <summary>What the origin accepted, if it is remembered.</summary>
     public HttpSignatureScheme? Remembered(string origin) =>

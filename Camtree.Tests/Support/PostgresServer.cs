@@ -24,6 +24,14 @@ public sealed class PostgresServer
 
     private string AdminConnectionString => $"Host=127.0.0.1;Port={_port};Username=camtree;Database=postgres;Pooling=false";
 
+    /// <summary>A fresh database on the shared server with Camtree's PostgreSQL migrations applied, for one test class.</summary>
+    public static async Task<Camtree.Node.Storage.Postgres.PostgresDatabase> CreateMigratedDatabaseAsync()
+    {
+        var database = new Camtree.Node.Storage.Postgres.PostgresDatabase(await (await GetAsync()).CreateDatabaseAsync());
+        await database.MigrateAsync();
+        return database;
+    }
+
     /// <summary>Creates an empty database and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync()
     {

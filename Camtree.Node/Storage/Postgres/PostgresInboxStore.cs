@@ -49,8 +49,9 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
 
     public async Task<IReadOnlyList<InboxEntry>> ClaimDueAsync(DateTimeOffset now, int limit, IReadOnlyCollection<long>? processedBefore = null)
     {
-        if (processedBefore is { Count: > 0 }) await MarkProcessedAsync(processedBefore, now);
         await using var connection = await database.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (processedBefore is { Count: > 0 }) await MarkProcessedAsync(connection, transaction, processedBefore, now);
         await using var claim = new NpgsqlCommand($"""
             UPDATE inbox SET claimed_until = $2
             WHERE id IN (SELECT id FROM inbox WHERE processed_at IS NULL AND failed_at IS NULL AND retry_at <= $1
@@ -58,11 +59,12 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
                          ORDER BY retry_at, id LIMIT $3
                          FOR UPDATE SKIP LOCKED)
             RETURNING {Columns}
-            """, connection);
+            """, connection, transaction);
         claim.Parameters.Add(PgParameters.Time(now));
         claim.Parameters.Add(PgParameters.Time(now + InboxLease.Length));
         claim.Parameters.AddWithValue(limit);
         var claimed = await ReadAsync(claim);
+        await transaction.CommitAsync();
         return claimed.OrderBy(e => e.RetryAt).ThenBy(e => e.Id).ToList();
     }
 
@@ -73,8 +75,13 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
     {
         if (ids.Count == 0) return;
         await using var connection = await database.OpenAsync();
+        await MarkProcessedAsync(connection, null, ids, at);
+    }
+
+    private static async Task MarkProcessedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<long> ids, DateTimeOffset at)
+    {
         await using var mark = new NpgsqlCommand(
-            "UPDATE inbox SET processed_at = $2, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = ANY($1)", connection);
+            "UPDATE inbox SET processed_at = $2, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = ANY($1)", connection, transaction);
         mark.Parameters.AddWithValue(ids.ToArray());
         mark.Parameters.Add(PgParameters.Time(at));
         await mark.ExecuteNonQueryAsync();
@@ -82,8 +89,8 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
 
     public async Task<DateTimeOffset?> MarkFailedAsync(InboxEntry entry, string error, DateTimeOffset now)
     {
-        var retryAt = InboxLease.RetryAt(entry.Attempts, now);
-        if (error.Length > InboxLease.MaxErrorLength) error = error[..InboxLease.MaxErrorLength];
+        var retryAt = InboxRetries.RetryAt(entry.Attempts, now);
+        error = InboxRetries.Kept(error);
         await using var connection = await database.OpenAsync();
         await using var mark = new NpgsqlCommand("""
             UPDATE inbox SET attempts = $2, last_error = $3, retry_at = COALESCE($4, retry_at), claimed_until = NULL,

@@ -84,8 +84,7 @@ public sealed class PostgresHostHealthStoreContract : HostHealthStoreContract
 
     public override async Task InitializeAsync()
     {
-        _database = new PostgresDatabase(await (await PostgresServer.GetAsync()).CreateDatabaseAsync());
-        await _database.MigrateAsync();
+        _database = await PostgresServer.CreateMigratedDatabaseAsync();
     }
 
     public override async Task DisposeAsync() => await _database.DisposeAsync();

@@ -143,7 +143,7 @@ public abstract class InboxStoreContract : IAsyncLifetime
         var given = (await Inbox.FindAsync(Entry("f").ActivityIri))!;
         Assert.Equal(now, given.FailedAt);
         Assert.Equal(InboxStore.MaxAttempts, given.Attempts);
-        Assert.Equal(InboxLease.MaxErrorLength, given.LastError!.Length);
+        Assert.Equal(InboxRetries.MaxErrorLength, given.LastError!.Length);
         Assert.Empty(await Inbox.ClaimDueAsync(now.AddDays(30), 10));
     }
 

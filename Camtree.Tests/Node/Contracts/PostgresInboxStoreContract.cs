@@ -14,9 +14,7 @@ public sealed class PostgresInboxStoreContract : InboxStoreContract
 
     protected override async Task<IInboxStore> CreateAsync()
     {
-        var server = await PostgresServer.GetAsync();
-        _database = new PostgresDatabase(await server.CreateDatabaseAsync());
-        await _database.MigrateAsync();
+        _database = await PostgresServer.CreateMigratedDatabaseAsync();
         return new PostgresInboxStore(_database);
     }
 

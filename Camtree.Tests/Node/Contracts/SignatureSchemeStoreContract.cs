@@ -52,8 +52,7 @@ public sealed class PostgresSignatureSchemeStoreContract : SignatureSchemeStoreC
 
     public override async Task InitializeAsync()
     {
-        _database = new PostgresDatabase(await (await PostgresServer.GetAsync()).CreateDatabaseAsync());
-        await _database.MigrateAsync();
+        _database = await PostgresServer.CreateMigratedDatabaseAsync();
         Store = new PostgresSignatureSchemeStore(_database);
     }
 

@@ -120,8 +120,7 @@ public sealed class PostgresSubscriptionStoreContract : SubscriptionStoreContrac
 
     public override async Task InitializeAsync()
     {
-        _database = new PostgresDatabase(await (await PostgresServer.GetAsync()).CreateDatabaseAsync());
-        await _database.MigrateAsync();
+        _database = await PostgresServer.CreateMigratedDatabaseAsync();
         Store = new PostgresSubscriptionStore(_database);
     }
 
