@@ -59,7 +59,7 @@ public static class BackfillBenchmark
             File.WriteAllText(Path.Combine(data, "url"), originUrl);
             File.WriteAllText(Path.Combine(data, "complete"), DateTimeOffset.UtcNow.ToString("O"));
         }
-        var originDatabase = new Database(Path.Combine(origin, "camtree.db"));
+        var originDatabase = new SqliteDatabase(Path.Combine(origin, "camtree.db"));
 
         // The baseline: Ed25519 verification, raw and as whole proofs of A's documents, on every core.
         var (documents, resolver) = await SampleDocumentsAsync(originDatabase, originUrl, 2_000);
@@ -112,7 +112,7 @@ public static class BackfillBenchmark
             return 1;
         }
 
-        var subscriberDatabase = new Database(Path.Combine(subscriber, "camtree.db"));
+        var subscriberDatabase = new SqliteDatabase(Path.Combine(subscriber, "camtree.db"));
         await using var connection = await subscriberDatabase.OpenAsync();
         var verified = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM reports WHERE local_slug IS NULL AND proof_verified = 1");
         var searchable = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM search_facets");

@@ -82,10 +82,10 @@ public static class FanOut
                     followerIris.Add(iri);
                 }
                 // The follows in one transaction (the store's own overload): only the rows matter here.
-                await database.InTransactionAsync(async (connection, transaction) =>
+                await database.InTransactionAsync(async work =>
                 {
                     foreach (var iri in followerIris)
-                        await follows.AddFollowerAsync(connection, transaction, author.Id, iri, iri + "/follows/1", FollowStates.Accepted, DateTimeOffset.UtcNow);
+                        await follows.AddFollowerAsync(work, author.Id, iri, iri + "/follows/1", FollowStates.Accepted, DateTimeOffset.UtcNow);
                     return 0;
                 });
                 prepared.Add(new PreparedAuthor(layout, token, followers));

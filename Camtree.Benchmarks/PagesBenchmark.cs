@@ -37,7 +37,7 @@ public static class PagesBenchmark
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         data ??= Path.Combine(Path.GetTempPath(), "camtree-bench", $"pages-{reports}");
         Directory.CreateDirectory(data);
-        var database = new Database(Path.Combine(data, "camtree.db"));
+        var database = new SqliteDatabase(Path.Combine(data, "camtree.db"));
         var corpus = new Corpus(seed: 1202);
         await EnsureGeneratedAsync(database, corpus, reports);
         await EnsureReaderAsync(database, data);
@@ -145,7 +145,7 @@ public static class PagesBenchmark
     }
 
     /// <summary>A library as a node holds it: every tenth report written here, the others from five nodes, each with its abstract and body as HTML.</summary>
-    private static async Task EnsureGeneratedAsync(Database database, Corpus corpus, int reports)
+    private static async Task EnsureGeneratedAsync(SqliteDatabase database, Corpus corpus, int reports)
     {
         await Migrator.MigrateAsync(database);
         await using var connection = await database.OpenAsync();

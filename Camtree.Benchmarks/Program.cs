@@ -117,7 +117,7 @@ async Task InboxPhaseAsync()
     var dataDirectory = Path.Combine(scratch, "inbox-node");
     var url = $"http://127.0.0.1:{ServerProcess.FreePort()}";
     await using var node = await StartNodeAsync("node (inbox)", url, dataDirectory);
-    var database = new Database(Path.Combine(dataDirectory, "camtree.db"));
+    var database = new SqliteDatabase(Path.Combine(dataDirectory, "camtree.db"));
     var inbox = new Uri(url + "/inbox");
     using var client = LoadGenerator.NewClient(options.Concurrency);
     Log($"inbox: POST {inbox} (shared inbox), signed Create(Article) from {peer.Sender.Iri}, {options.Concurrency} workers");
@@ -197,7 +197,7 @@ async Task FanOutPhaseAsync()
     Log($"fan-out: prepared {layouts.Count} author(s) × {options.Followers:N0} followers in {preparing.Elapsed.TotalSeconds:0.0} s");
 
     await using var node = await StartNodeAsync("node (fan-out)", url, dataDirectory);
-    var database = new Database(Path.Combine(dataDirectory, "camtree.db"));
+    var database = new SqliteDatabase(Path.Combine(dataDirectory, "camtree.db"));
     var warm = await FanOut.RunAsync(url, database, authors[0], peer.Sink, node, TimeSpan.FromMinutes(1));
     Log($"  warm-up, {warmLayout.Label}: " + (warm.AllArrived is { } w ? $"{w.TotalSeconds:0.00} s" : $"FAILED: {warm.Error}"));
     authors = authors.Skip(1).ToList();

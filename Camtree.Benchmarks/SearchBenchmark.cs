@@ -37,7 +37,7 @@ public static class SearchBenchmark
         }
         data ??= Path.Combine(Path.GetTempPath(), "camtree-bench", $"search-{reports}");
         Directory.CreateDirectory(data);
-        var database = new Database(Path.Combine(data, "camtree.db"));
+        var database = new SqliteDatabase(Path.Combine(data, "camtree.db"));
         var corpus = new Corpus(seed: 1201);
         await EnsureGeneratedAsync(database, corpus, reports);
         var size = new DirectoryInfo(data).EnumerateFiles("camtree.db*").Sum(f => f.Length);
@@ -134,7 +134,7 @@ public static class SearchBenchmark
         await connection.QueryAsync($"SELECT theme, count(*) FROM report_themes WHERE report_id IN ({matches}) GROUP BY theme", parameters);
     }
 
-    private static async Task EnsureGeneratedAsync(Database database, Corpus corpus, int reports)
+    private static async Task EnsureGeneratedAsync(SqliteDatabase database, Corpus corpus, int reports)
     {
         await Migrator.MigrateAsync(database);
         await using var connection = await database.OpenAsync();

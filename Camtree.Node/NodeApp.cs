@@ -82,7 +82,7 @@ public static class NodeApp
     public static async Task InitializeAsync(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<NodeOptions>>().Value;
-        await Migrator.MigrateAsync(services.GetRequiredService<Database>());
+        await services.GetRequiredService<Database>().MigrateAsync();
         var library = await services.GetRequiredService<PractitionerService>().EnsureLibraryActorAsync();
         // Every actor has an Ed25519 key for object proofs (actors made before keys existed get theirs now).
         var keys = services.GetRequiredService<ActorKeyStore>();

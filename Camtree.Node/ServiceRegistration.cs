@@ -23,27 +23,16 @@ public static class ServiceRegistration
     {
         services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
-            Directory.CreateDirectory(Path.GetDirectoryName(options.DatabasePath)!);
-            return new Database(options.DatabasePath);
-        });
+        services.AddCamtreeDatabase();
         services.AddSingleton<ActorStore>();
         services.AddSingleton<RemoteActorStore>();
         services.AddSingleton<FollowStore>();
         services.AddSingleton<ReportStore>();
         services.AddSingleton<OutboxStore>();
-        services.AddSingleton<InboxStore>();
-        services.AddSingleton<IInboxStore>(sp => sp.GetRequiredService<InboxStore>());
         services.AddSingleton<DeliveryStore>();
-        services.AddSingleton<HostHealthStore>();
-        services.AddSingleton<IHostHealthStore>(sp => sp.GetRequiredService<HostHealthStore>());
         services.AddSingleton<ActorKeyStore>();
         services.AddSingleton<TokenStore>();
         services.AddSingleton<InteractionStore>();
-        services.AddSingleton<ISubscriptionStore, SubscriptionStore>();
-        services.AddSingleton<ISearchIndex, SearchIndex>();
         return services;
     }
 
@@ -58,9 +47,8 @@ public static class ServiceRegistration
         services.AddSingleton<SigningKeys>();
         // Which signature scheme each server accepted (double-knocking), shared by every outgoing request, and through
         // the database by every process of the node.
-        services.AddSingleton<SignatureSchemeStore>();
         services.AddSingleton(sp => new SignatureSchemes(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<NodeOptions>>().Value.SignatureFirstKnock,
-            store: sp.GetRequiredService<SignatureSchemeStore>()));
+            store: sp.GetRequiredService<Protocol.Signatures.ISignatureSchemeStore>()));
         services.AddSingleton(sp => FederationHttpClient(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LocalUris>(),
             sp.GetRequiredService<IOptions<NodeOptions>>().Value, sp.GetRequiredService<SignatureSchemes>()));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Federation.ToPolicy(sp.GetRequiredService<LocalUris>().Authority));

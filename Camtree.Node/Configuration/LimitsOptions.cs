@@ -18,8 +18,14 @@ public sealed class LimitsOptions
     /// <summary>How long fetching one remote document (actor, key, object, WebFinger) may take.</summary>
     public double FetchTimeoutSeconds { get; set; } = 10;
 
-    /// <summary>How long one delivery POST may take, response included.</summary>
+    /// <summary>
+    /// How long one delivery POST may take, response included; at most <see cref="MaxDeliveryTimeoutSeconds"/>, so that a
+    /// delivery always ends well inside its claim (<see cref="Storage.DeliveryLease"/>).
+    /// </summary>
     public double DeliveryTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>The longest <see cref="DeliveryTimeoutSeconds"/> taken.</summary>
+    public const double MaxDeliveryTimeoutSeconds = 60;
 
     /// <summary>How much of an inbox's answer to a delivery is read (kept as the delivery's error), in bytes, decompressed.</summary>
     public int DeliveryResponseBytes { get; set; } = 8 * 1024;
@@ -55,7 +61,7 @@ public sealed class LimitsOptions
     public ReportLimits Report { get; set; } = new();
 
     public TimeSpan FetchTimeout => TimeSpan.FromSeconds(FetchTimeoutSeconds);
-    public TimeSpan DeliveryTimeout => TimeSpan.FromSeconds(DeliveryTimeoutSeconds);
+    public TimeSpan DeliveryTimeout => TimeSpan.FromSeconds(Math.Min(DeliveryTimeoutSeconds, MaxDeliveryTimeoutSeconds));
     public TimeSpan InboxHandlerTimeout => TimeSpan.FromSeconds(InboxHandlerTimeoutSeconds);
     public TimeSpan KeyFetchFailureLifetime => TimeSpan.FromSeconds(KeyFetchFailureSeconds);
     public TimeSpan InboxRetention => TimeSpan.FromDays(InboxRetentionDays);

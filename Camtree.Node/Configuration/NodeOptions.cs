@@ -12,7 +12,10 @@ public sealed class NodeOptions
     /// </summary>
     public string PublicUrl { get; set; } = "http://localhost:5080";
 
-    /// <summary>Where the SQLite file lives. Relative paths are under the working directory.</summary>
+    /// <summary>The database (<c>Camtree:Storage:Provider</c>, <c>Camtree:Storage:ConnectionString</c>): SQLite unless told otherwise.</summary>
+    public StorageOptions Storage { get; set; } = new();
+
+    /// <summary>Where the SQLite file lives (and uploaded files, on either database). Relative paths are under the working directory.</summary>
     public string DataDirectory { get; set; } = "data";
 
     /// <summary>The library's name, shown on pages and as the library actor's name.</summary>

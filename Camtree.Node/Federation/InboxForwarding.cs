@@ -34,9 +34,9 @@ public sealed class InboxForwarding(DeliveryStore deliveries, Outbox outbox, Dat
 
     /// <summary>A shared report that was withdrawn: the shares of it leave the sharers' public outboxes.</summary>
     public async Task WithdrawSharesAsync(string objectIri) =>
-        await database.InTransactionAsync(async (connection, transaction) =>
+        await database.InTransactionAsync(async work =>
         {
-            await outbox.WithdrawAsync(connection, transaction, objectIri, [AsTypes.Announce]);
+            await outbox.WithdrawAsync(work, objectIri, [AsTypes.Announce]);
             return 0;
         });
 }

@@ -1,4 +1,3 @@
-using System.Data;
 using Camtree.Node.Jobs;
 using Camtree.Node.Storage;
 using Camtree.Protocol.JsonLd;
@@ -22,25 +21,25 @@ public sealed class Outbox(
     /// <param name="alongside">Other writes that must be stored with the activity or not at all.</param>
     public Task SendAsync(
         LocalActor actor, Activity activity, bool isPublic,
-        Func<IDbConnection, IDbTransaction, Task<IEnumerable<string>>> inboxes,
-        Func<IDbConnection, IDbTransaction, Task>? alongside = null) =>
+        Func<UnitOfWork, Task<IEnumerable<string>>> inboxes,
+        Func<UnitOfWork, Task>? alongside = null) =>
         SendAsync([new Outgoing(actor, activity, isPublic, inboxes)], alongside);
 
     /// <summary>Sends several activities (say a report's Create and the library's Announce of it) in one transaction.</summary>
-    public async Task SendAsync(IReadOnlyList<Outgoing> activities, Func<IDbConnection, IDbTransaction, Task>? alongside = null)
+    public async Task SendAsync(IReadOnlyList<Outgoing> activities, Func<UnitOfWork, Task>? alongside = null)
     {
         var now = time.GetUtcNow();
         // Every activity leaves signed by its actor's key (FEP-8b32), so that it can be forwarded and still be believed.
         var signed = new List<string>();
         foreach (var outgoing in activities)
             signed.Add((outgoing.Signed ?? await SignAsync(outgoing.Sender, outgoing.Activity)).ToJsonString(ActivityJson.Options));
-        await database.InTransactionAsync(async (connection, transaction) =>
+        await database.InTransactionAsync(async work =>
         {
-            if (alongside is not null) await alongside(connection, transaction);
+            if (alongside is not null) await alongside(work);
             for (var i = 0; i < activities.Count; i++)
             {
                 var (actor, activity, isPublic, inboxes, _) = activities[i];
-                await outbox.InsertAsync(connection, transaction, new OutboxEntry
+                await outbox.InsertAsync(work, new OutboxEntry
                 {
                     Iri = activity.Id,
                     LocalActorId = actor.Id,
@@ -51,8 +50,8 @@ public sealed class Outbox(
                     PublishedAt = activity.Published ?? now,
                 });
                 // Servers outside the federation policy are not sent anything.
-                var targets = (await inboxes(connection, transaction)).Where(policy.AllowsUrl);
-                await deliveries.EnqueueAsync(connection, transaction, activity.Id, targets, now);
+                var targets = (await inboxes(work)).Where(policy.AllowsUrl);
+                await deliveries.EnqueueAsync(work, activity.Id, targets, now);
             }
             return 0;
         });
@@ -61,7 +60,7 @@ public sealed class Outbox(
 
     /// <summary>
     /// An activity as it leaves: its JSON-LD document with the actor's proof. A caller signs ahead of
-    /// <see cref="SendAsync(IReadOnlyList{Outgoing}, Func{IDbConnection, IDbTransaction, Task}?)"/> when another activity
+    /// <see cref="SendAsync(IReadOnlyList{Outgoing}, Func{UnitOfWork, Task}?)"/> when another activity
     /// embeds this one exactly as sent (a theme group's Announce of a Create, FEP-1b12), and hands it over as <see cref="Outgoing.Signed"/>.
     /// </summary>
     public async Task<System.Text.Json.Nodes.JsonObject> SignAsync(LocalActor actor, Activity activity) =>
@@ -75,14 +74,14 @@ public sealed class Outbox(
         IEnumerable<string> inboxes)
     {
         var now = time.GetUtcNow();
-        var forwarded = await database.InTransactionAsync(async (connection, transaction) =>
+        var forwarded = await database.InTransactionAsync(async work =>
         {
-            var isNew = await outbox.InsertForwardedAsync(connection, transaction, new OutboxEntry
+            var isNew = await outbox.InsertForwardedAsync(work, new OutboxEntry
             {
                 Iri = activityIri, LocalActorId = sender, ActivityType = activityType, ObjectIri = objectIri, Json = json,
                 PublishedAt = now, ForwardedFrom = actorIri,
             });
-            if (isNew) await deliveries.EnqueueAsync(connection, transaction, activityIri, inboxes.Where(policy.AllowsUrl), now);
+            if (isNew) await deliveries.EnqueueAsync(work, activityIri, inboxes.Where(policy.AllowsUrl), now);
             return isNew;
         });
         if (forwarded) signal.Notify();
@@ -103,21 +102,21 @@ public sealed class Outbox(
     };
 
     /// <summary>Withdraws published activities in the caller's transaction (see <see cref="OutboxStore.WithdrawAsync"/>).</summary>
-    public Task WithdrawAsync(IDbConnection connection, IDbTransaction transaction, string? objectIri, string[]? types, string? iri = null) =>
-        outbox.WithdrawAsync(connection, transaction, objectIri, types, iri);
+    public Task WithdrawAsync(UnitOfWork work, string? objectIri, string[]? types, string? iri = null) =>
+        outbox.WithdrawAsync(work, objectIri, types, iri);
 
     /// <summary>The latest activity of a type an actor sent about an object.</summary>
     public Task<OutboxEntry?> FindOwnAsync(long localActorId, string activityType, string objectIri) =>
         outbox.FindOwnAsync(localActorId, activityType, objectIri);
 
     /// <summary>A single target inbox, for <see cref="SendAsync"/>.</summary>
-    public static Func<IDbConnection, IDbTransaction, Task<IEnumerable<string>>> To(string inbox) =>
-        (_, _) => Task.FromResult<IEnumerable<string>>([inbox]);
+    public static Func<UnitOfWork, Task<IEnumerable<string>>> To(string inbox) =>
+        _ => Task.FromResult<IEnumerable<string>>([inbox]);
 }
 
 /// <summary>
 /// One activity to send: who sends it, whether it is listed publicly, and where it goes; <see cref="Signed"/> when it
 /// was signed already (<see cref="Outbox.SignAsync"/>), to be stored and sent as it is.
 /// </summary>
-public sealed record Outgoing(LocalActor Sender, Activity Activity, bool IsPublic, Func<IDbConnection, IDbTransaction, Task<IEnumerable<string>>> Inboxes,
+public sealed record Outgoing(LocalActor Sender, Activity Activity, bool IsPublic, Func<UnitOfWork, Task<IEnumerable<string>>> Inboxes,
     System.Text.Json.Nodes.JsonObject? Signed = null);

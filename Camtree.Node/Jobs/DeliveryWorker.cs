@@ -12,9 +12,10 @@ namespace Camtree.Node.Jobs;
 /// Success marks the row delivered; a permanent refusal marks it failed; anything else schedules a retry with
 /// <see cref="RetrySchedule"/>. Rows are only marked after the POST, so a crash re-sends rather than loses
 /// (receivers dedupe by activity id). Each outcome also updates the receiving host's <see cref="HostCircuit"/>.
+/// Rows are claimed through <see cref="IDeliveryQueue"/>, so that several processes of one node share the queue.
 /// </summary>
 public sealed class DeliveryWorker(
-    DeliveryStore deliveries, IHostHealthStore hosts, SigningKeys keys, ActivitySender sender, Protocol.Policy.FederationPolicy policy,
+    IDeliveryQueue deliveries, IHostHealthStore hosts, SigningKeys keys, ActivitySender sender, Protocol.Policy.FederationPolicy policy,
     WorkSignal<DeliveryWorker> signal,
     TimeProvider time, ILogger<DeliveryWorker> logger) : BackgroundService
 {
@@ -28,15 +29,6 @@ public sealed class DeliveryWorker(
     /// <summary>Due rows taken from the queue per slot in one query.</summary>
     private const int TakenPerSlot = 8;
 
-    private readonly HashSet<long> _inFlight = [];
-    /// <summary>
-    /// Rows whose outcome could not be recorded (the database refused the write), with when they may be sent again:
-    /// such a row still looks due, and without this the worker would send it again at once, in a loop.
-    /// </summary>
-    private readonly Dictionary<long, DateTimeOffset> _unrecorded = [];
-
-    /// <summary>How long a row whose outcome could not be recorded waits before it is sent again.</summary>
-    public static readonly TimeSpan UnrecordedPause = TimeSpan.FromMinutes(1);
     private readonly SemaphoreSlim _slots = new(Parallelism, Parallelism);
 
     /// <summary>The longest wait a receiving inbox's <c>Retry-After</c> can impose on one delivery.</summary>
@@ -52,18 +44,10 @@ public sealed class DeliveryWorker(
 
     private async Task PassAsync(List<Task> running, CancellationToken stoppingToken)
     {
-        long[] busyIds;
-        var now = time.GetUtcNow();
-        lock (_inFlight)
-        {
-            foreach (var (id, until) in _unrecorded.ToList()) if (until <= now) _unrecorded.Remove(id);
-            busyIds = [.. _inFlight, .. _unrecorded.Keys];
-        }
         // Take several slots' worth of work at once and start each as a slot frees: the queue query ranks every
         // pending row, so running it per freed slot (and then per slot-load) made it the bottleneck of a large
-        // fan-out (measured). Rows taken count against their host's share at once, started or not.
-        var due = await deliveries.DueAsync(now, Parallelism * TakenPerSlot, PerHostInFlight, busyIds);
-        lock (_inFlight) foreach (var delivery in due) _inFlight.Add(delivery.Id);
+        // fan-out (measured). Rows claimed count against their host's share at once, started or not.
+        var due = await deliveries.ClaimDueAsync(time.GetUtcNow(), Parallelism * TakenPerSlot, PerHostInFlight);
         foreach (var delivery in due)
         {
             await _slots.WaitAsync(stoppingToken);
@@ -89,14 +73,13 @@ public sealed class DeliveryWorker(
             }
             catch (Exception recording)
             {
-                // The row stays as it was and is sent again after a pause (receivers dedupe by activity id); the worker goes on.
-                logger.LogError(recording, "Delivery {Id}: its outcome could not be recorded; sending it again in {Pause}", delivery.Id, UnrecordedPause);
-                lock (_inFlight) _unrecorded[delivery.Id] = time.GetUtcNow() + UnrecordedPause;
+                // The row stays as it was, claimed, and is sent again once its claim lapses (receivers dedupe by activity
+                // id); the worker goes on.
+                logger.LogError(recording, "Delivery {Id}: its outcome could not be recorded; sending it again in {Pause}", delivery.Id, DeliveryLease.Length);
             }
         }
         finally
         {
-            lock (_inFlight) _inFlight.Remove(delivery.Id);
             _slots.Release();
             signal.Notify();
         }

@@ -22,7 +22,7 @@ public sealed class FollowService(ActorDirectory directory, FollowStore follows,
 
         var follow = documents.Activity(AsTypes.Follow, follower, actor.Iri, [actor.Iri], null, time.GetUtcNow());
         await outbox.SendAsync(follower, follow, isPublic: false, Outbox.To(actor.Inbox),
-            (connection, transaction) => follows.AddFollowingAsync(connection, transaction, follower.Id, actor.Iri, follow.Id, time.GetUtcNow()));
+            work => follows.AddFollowingAsync(work, follower.Id, actor.Iri, follow.Id, time.GetUtcNow()));
         return (actor, (await follows.FindFollowingAsync(follower.Id, actor.Iri))!);
     }
 
@@ -38,7 +38,7 @@ public sealed class FollowService(ActorDirectory directory, FollowStore follows,
         };
         var undo = documents.Activity(AsTypes.Undo, follower, originalFollow, [actor.Iri], null, time.GetUtcNow());
         await outbox.SendAsync(follower, undo, isPublic: false, Outbox.To(actor.Inbox),
-            (connection, transaction) => follows.RemoveFollowingAsync(connection, transaction, follower.Id, actor.Iri));
+            work => follows.RemoveFollowingAsync(work, follower.Id, actor.Iri));
         return true;
     }
 
@@ -52,9 +52,9 @@ public sealed class FollowService(ActorDirectory directory, FollowStore follows,
         var follow = new Activity { Id = followIri, Type = AsTypes.Follow, Actor = follower.Iri, Object = uris.Actor(actor.Username) };
         var answer = documents.Activity(accept ? AsTypes.Accept : AsTypes.Reject, actor, follow, [follower.Iri], null, now);
         return outbox.SendAsync(actor, answer, isPublic: false, Outbox.To(follower.Inbox),
-            (connection, transaction) => accept
-                ? follows.AddFollowerAsync(connection, transaction, actor.Id, follower.Iri, followIri, FollowStates.Accepted, now)
-                : follows.RemoveFollowerAsync(connection, transaction, actor.Id, follower.Iri));
+            work => accept
+                ? follows.AddFollowerAsync(work, actor.Id, follower.Iri, followIri, FollowStates.Accepted, now)
+                : follows.RemoveFollowerAsync(work, actor.Id, follower.Iri));
     }
 
     /// <summary>Approves or rejects a pending follower of an actor who approves followers by hand. False when there is no such request.</summary>

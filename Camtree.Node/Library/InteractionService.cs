@@ -26,7 +26,7 @@ public sealed class InteractionService(
         if (await interactions.HasAsync(InteractionKinds.Like, actorIri, target.Iri)) return false;
         var like = documents.Activity(AsTypes.Like, actor, target.Iri, [target.AuthorIri], null, time.GetUtcNow());
         await outbox.SendAsync(actor, like, isPublic: false, AuthorInbox(target),
-            (connection, transaction) => interactions.AddAsync(connection, transaction, InteractionKinds.Like, like.Id, actorIri, target.Iri, time.GetUtcNow()));
+            work => interactions.AddAsync(work, InteractionKinds.Like, like.Id, actorIri, target.Iri, time.GetUtcNow()));
         return true;
     }
 
@@ -43,7 +43,7 @@ public sealed class InteractionService(
             outgoing.AddRange(await themeGroups.AnnounceShareAsync(report.ThemeList, report.Iri, report.AuthorIri,
                 async group => await outbox.FindOwnAsync(group, AsTypes.Announce, report.Iri) is not null));
         await outbox.SendAsync(outgoing,
-            (connection, transaction) => interactions.AddAsync(connection, transaction, InteractionKinds.Share, announce.Id, actorIri, target.Iri, time.GetUtcNow()));
+            work => interactions.AddAsync(work, InteractionKinds.Share, announce.Id, actorIri, target.Iri, time.GetUtcNow()));
         return true;
     }
 
@@ -64,10 +64,10 @@ public sealed class InteractionService(
             : documents.Activity(AsTypes.Undo, actor, undone, [ActivityStreams.PublicIri], [uris.Followers(actor.Username), target.AuthorIri], time.GetUtcNow());
         await outbox.SendAsync(actor, undo, isPublic: false,
             kind == InteractionKinds.Like ? AuthorInbox(target) : FollowersAndAuthor(actor, target),
-            async (connection, transaction) =>
+            async work =>
             {
-                await interactions.RemoveAsync(connection, transaction, actorIri, original.Iri);
-                await outbox.WithdrawAsync(connection, transaction, null, null, original.Iri);
+                await interactions.RemoveAsync(work, actorIri, original.Iri);
+                await outbox.WithdrawAsync(work, null, null, original.Iri);
             });
         return true;
     }
@@ -91,7 +91,7 @@ public sealed class InteractionService(
         };
         var create = documents.Activity(AsTypes.Create, actor, note, note.To, note.Cc, now);
         await outbox.SendAsync(actor, create, isPublic: true, FollowersAndAuthor(actor, target),
-            alongside: (connection, transaction) => interactions.InsertCommentAsync(connection, transaction, comment));
+            alongside: work => interactions.InsertCommentAsync(work, comment));
         return comment;
     }
 
@@ -112,13 +112,13 @@ public sealed class InteractionService(
     private async Task<StoredRemoteActor?> RemoteAuthorAsync(string authorIri, CancellationToken cancellationToken) =>
         uris.IsLocal(authorIri) ? null : await directory.GetAsync(authorIri, refresh: false, cancellationToken);
 
-    private static Func<System.Data.IDbConnection, System.Data.IDbTransaction, Task<IEnumerable<string>>> AuthorInbox(Target target) =>
-        (_, _) => Task.FromResult<IEnumerable<string>>(target.RemoteAuthor is { } author ? [author.Inbox] : []);
+    private static Func<UnitOfWork, Task<IEnumerable<string>>> AuthorInbox(Target target) =>
+        _ => Task.FromResult<IEnumerable<string>>(target.RemoteAuthor is { } author ? [author.Inbox] : []);
 
-    private Func<System.Data.IDbConnection, System.Data.IDbTransaction, Task<IEnumerable<string>>> FollowersAndAuthor(LocalActor actor, Target target) =>
-        async (connection, transaction) =>
+    private Func<UnitOfWork, Task<IEnumerable<string>>> FollowersAndAuthor(LocalActor actor, Target target) =>
+        async work =>
         {
-            var recipients = (await follows.FollowerInboxesAsync(connection, transaction, actor.Id)).ToList();
+            var recipients = (await follows.FollowerInboxesAsync(work, actor.Id)).ToList();
             if (target.RemoteAuthor is { } author) recipients.Add((author.Inbox, author.SharedInbox));
             return InboxResolver.ResolveInboxes(recipients);
         };

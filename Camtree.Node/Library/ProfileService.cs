@@ -70,10 +70,10 @@ public sealed class ProfileService(
         var document = documents.Actor(updated, await keys.AllAsync(actor.Id));
         var update = documents.Activity(AsTypes.Update, updated, document, [ActivityStreams.PublicIri], [document.Followers], time.GetUtcNow());
         var library = await actors.FindByUsernameAsync(Federation.LocalUris.LibraryUsername);
-        await outbox.SendAsync(updated, update, isPublic: false, async (connection, transaction) =>
+        await outbox.SendAsync(updated, update, isPublic: false, async work =>
         {
-            var recipients = (await follows.FollowerInboxesAsync(connection, transaction, actor.Id)).ToList();
-            if (library is not null) recipients.AddRange(await follows.FollowerInboxesAsync(connection, transaction, library.Id));
+            var recipients = (await follows.FollowerInboxesAsync(work, actor.Id)).ToList();
+            if (library is not null) recipients.AddRange(await follows.FollowerInboxesAsync(work, library.Id));
             return InboxResolver.ResolveInboxes(recipients);
         });
     }
@@ -88,7 +88,7 @@ public sealed class ProfileService(
         var document = documents.Actor(actor, await keys.AllAsync(actor.Id));
         var update = documents.Activity(AsTypes.Update, actor, document, [ActivityStreams.PublicIri], [document.Followers], time.GetUtcNow());
         await outbox.SendAsync(actor, update, isPublic: false,
-            async (connection, transaction) => InboxResolver.ResolveInboxes(await follows.FollowerInboxesAsync(connection, transaction, actor.Id)));
+            async work => InboxResolver.ResolveInboxes(await follows.FollowerInboxesAsync(work, actor.Id)));
         return key;
     }
 }

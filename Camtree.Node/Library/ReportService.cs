@@ -71,10 +71,10 @@ public sealed class ReportService(
         outgoing.AddRange(await themeGroups.AnnounceCreateAsync(report.ThemeList, report.Iri, report.AuthorIri, signedCreate, report.PublishedAt));
 
         long id = 0;
-        await outbox.SendAsync(outgoing, alongside: async (connection, transaction) =>
+        await outbox.SendAsync(outgoing, alongside: async work =>
         {
-            id = await reports.InsertAsync(connection, transaction, report);
-            if (draftId is { } fromDraft) await attachments.MoveToReportAsync(connection, transaction, fromDraft, id);
+            id = await reports.InsertAsync(work, report);
+            if (draftId is { } fromDraft) await attachments.MoveToReportAsync(work, fromDraft, id);
         });
         return report with { Id = id };
     }
@@ -246,7 +246,7 @@ public sealed class ReportService(
         report = report with { SignedJson = signed.ToJsonString(Protocol.JsonLd.ActivityJson.Options) };
         var update = documents.Activity(AsTypes.Update, author, signed, article.To, article.Cc, report.UpdatedAt!.Value);
         await outbox.SendAsync(author, update, isPublic: true, EveryCopy(author, report.Iri, await themeGroups.AnnouncingActorsAsync(report.ThemeList)),
-            alongside: (connection, transaction) => reports.UpdateLocalAsync(connection, transaction, report));
+            alongside: work => reports.UpdateLocalAsync(work, report));
         return report;
     }
 
@@ -263,11 +263,11 @@ public sealed class ReportService(
         var delete = documents.Activity(AsTypes.Delete, author, documents.Tombstone(existing.Iri, now),
             [ActivityStreams.PublicIri], [uris.Followers(author.Username)], now);
         await outbox.SendAsync(author, delete, isPublic: true, EveryCopy(author, existing.Iri, await themeGroups.AnnouncingActorsAsync(existing.ThemeList)),
-            alongside: async (connection, transaction) =>
+            alongside: async work =>
             {
-                await reports.MarkDeletedAsync(existing.Iri, existing.AuthorIri, now, connection, transaction);
+                await reports.MarkDeletedAsync(existing.Iri, existing.AuthorIri, now, work);
                 // The Create and Updates carried the full text: they no longer serve it.
-                await outbox.WithdrawAsync(connection, transaction, existing.Iri, [AsTypes.Create, AsTypes.Update]);
+                await outbox.WithdrawAsync(work, existing.Iri, [AsTypes.Create, AsTypes.Update]);
             });
     }
 
@@ -278,22 +278,22 @@ public sealed class ReportService(
     /// (<paramref name="themeGroupActors"/>), and the remote actors known to have shared it (their own followers then
     /// get it from them, forwarded).
     /// </summary>
-    private Func<System.Data.IDbConnection, System.Data.IDbTransaction, Task<IEnumerable<string>>> EveryCopy(LocalActor author, string reportIri,
+    private Func<UnitOfWork, Task<IEnumerable<string>>> EveryCopy(LocalActor author, string reportIri,
         IReadOnlyList<long> themeGroupActors) =>
-        async (connection, transaction) =>
+        async work =>
         {
-            var recipients = (await follows.FollowerInboxesAsync(connection, transaction, author.Id)).ToList();
+            var recipients = (await follows.FollowerInboxesAsync(work, author.Id)).ToList();
             if (await actors.FindByUsernameAsync(LocalUris.LibraryUsername) is { } library)
-                recipients.AddRange(await follows.FollowerInboxesAsync(connection, transaction, library.Id));
+                recipients.AddRange(await follows.FollowerInboxesAsync(work, library.Id));
             foreach (var group in themeGroupActors)
-                recipients.AddRange(await follows.FollowerInboxesAsync(connection, transaction, group));
-            recipients.AddRange(await interactions.RemoteSharerInboxesAsync(connection, transaction, reportIri));
-            var reached = await deliveries.InboxesReachedAsync(connection, transaction, reportIri);
+                recipients.AddRange(await follows.FollowerInboxesAsync(work, group));
+            recipients.AddRange(await interactions.RemoteSharerInboxesAsync(work, reportIri));
+            var reached = await deliveries.InboxesReachedAsync(work, reportIri);
             return InboxResolver.ResolveInboxes(recipients).Union(reached, StringComparer.Ordinal);
         };
 
-    private Func<System.Data.IDbConnection, System.Data.IDbTransaction, Task<IEnumerable<string>>> FollowerInboxes(LocalActor author) =>
-        async (connection, transaction) => InboxResolver.ResolveInboxes(await follows.FollowerInboxesAsync(connection, transaction, author.Id));
+    private Func<UnitOfWork, Task<IEnumerable<string>>> FollowerInboxes(LocalActor author) =>
+        async work => InboxResolver.ResolveInboxes(await follows.FollowerInboxesAsync(work, author.Id));
 
     private void EnsureOwnLiveReport(LocalActor author, ReportRow report)
     {

@@ -47,14 +47,14 @@ public sealed class ActorKeyStore(Database database, IEd25519 ed25519, TimeProvi
     }
 
     /// <summary>Retires the current key (if any) and makes a new current one; returns the new key.</summary>
-    public Task<ActorKey> RotateAsync(long localActorId) => database.InTransactionAsync(async (connection, transaction) =>
+    public Task<ActorKey> RotateAsync(long localActorId) => database.InTransactionAsync(async work =>
     {
         var now = time.GetUtcNow();
         var pair = ed25519.GenerateKeyPair();
-        var count = await connection.ExecuteScalarAsync<long>(
-            "SELECT count(*) FROM local_actor_keys WHERE local_actor_id = @localActorId", new { localActorId }, transaction);
-        await connection.ExecuteAsync(
-            "UPDATE local_actor_keys SET retired_at = @now WHERE local_actor_id = @localActorId AND retired_at IS NULL", new { localActorId, now }, transaction);
+        var count = await work.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM local_actor_keys WHERE local_actor_id = @localActorId", new { localActorId });
+        await work.ExecuteAsync(
+            "UPDATE local_actor_keys SET retired_at = @now WHERE local_actor_id = @localActorId AND retired_at IS NULL", new { localActorId, now });
         var key = new ActorKey
         {
             LocalActorId = localActorId,
@@ -63,10 +63,10 @@ public sealed class ActorKeyStore(Database database, IEd25519 ed25519, TimeProvi
             PrivateSeedMultibase = Ed25519Multikey.EncodePrivateKey(pair.PrivateSeed),
             CreatedAt = now,
         };
-        var id = await connection.ExecuteScalarAsync<long>("""
+        var id = await work.ExecuteScalarAsync<long>("""
             INSERT INTO local_actor_keys (local_actor_id, fragment, public_key_multibase, private_seed_multibase, created_at)
             VALUES (@LocalActorId, @Fragment, @PublicKeyMultibase, @PrivateSeedMultibase, @CreatedAt) RETURNING id
-            """, key, transaction);
+            """, key);
         return key with { Id = id };
     });
 }

@@ -41,7 +41,7 @@ public interface IAttachmentStore
     /// <summary>Removes a file of <paramref name="holder"/>, and its bytes when no other row names them. False when it has no such file.</summary>
     Task<bool> RemoveAsync(string publicId, AttachmentHolder holder);
     /// <summary>A published draft's files become the report's, in the transaction that stores the report.</summary>
-    Task MoveToReportAsync(IDbConnection connection, IDbTransaction transaction, long draftId, long reportId);
+    Task MoveToReportAsync(UnitOfWork work, long draftId, long reportId);
     /// <summary>The bytes of a stored file.</summary>
     Stream Open(AttachmentRow attachment);
 }
@@ -82,8 +82,8 @@ public sealed class AttachmentStore(Database database, Microsoft.Extensions.Opti
             : $"SELECT {Columns} FROM attachments WHERE draft_id = @DraftId ORDER BY id", holder)];
     }
 
-    public Task MoveToReportAsync(IDbConnection connection, IDbTransaction transaction, long draftId, long reportId) =>
-        connection.ExecuteAsync("UPDATE attachments SET report_id = @reportId, draft_id = NULL WHERE draft_id = @draftId", new { draftId, reportId }, transaction);
+    public Task MoveToReportAsync(UnitOfWork work, long draftId, long reportId) =>
+        work.ExecuteAsync("UPDATE attachments SET report_id = @reportId, draft_id = NULL WHERE draft_id = @draftId", new { draftId, reportId });
 
     public async Task<AttachmentRow?> FindAsync(string publicId)
     {

@@ -1,65 +1,57 @@
 using System.Data;
+using System.Data.Common;
 using System.Globalization;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Camtree.Node.Storage;
 
-/// <summary>
-/// The node's SQLite database: one file in the data directory. Hands out open connections (pooled by
-/// Microsoft.Data.Sqlite) and runs a unit of work in a transaction.
-/// </summary>
-public sealed class Database
-{
-    private readonly string _connectionString;
+/// <summary>The SQL databases a node can keep its data in.</summary>
+public enum SqlDialect { Sqlite, Postgres }
 
+/// <summary>
+/// The node's database, whichever it is: <see cref="SqliteDatabase"/> (one file, the default) or
+/// <see cref="Postgres.PostgresDatabase"/> (several processes). The stores whose SQL both databases understand take
+/// this and write it once; a store where the two differ (the queues' claims, search) comes in one class per dialect
+/// (ADR 0008). The dialect is chosen in one place, <see cref="StorageRegistration"/>.
+/// </summary>
+public abstract class Database : IAsyncDisposable
+{
     static Database()
     {
-        // Times are stored as ISO-8601 UTC text so that they sort and read well in the sqlite3 shell.
+        // Times are ISO-8601 UTC text on SQLite (they sort and read well in the sqlite3 shell) and timestamptz on
+        // PostgreSQL: one handler, which looks at the parameter it fills.
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
         SqlMapper.AddTypeHandler(new UtcTimeHandler());
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
-    public Database(string path)
-    {
-        Path = path;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            ForeignKeys = true,
-            DefaultTimeout = 30,
-        }.ToString();
-    }
+    /// <summary>Which SQL this database speaks.</summary>
+    public abstract SqlDialect Dialect { get; }
 
-    /// <summary>The database file.</summary>
-    public string Path { get; }
+    /// <summary>An open connection (from the provider's pool); the caller disposes it.</summary>
+    public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default);
 
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        // Without a busy timeout SQLite answers "busy" at once when another connection writes, and
-        // Microsoft.Data.Sqlite then sleeps 150 ms before retrying: every write collision stalled a request
-        // that long (measured: inbox p99 0.7 s). SQLite's own busy handler waits in steps of a few ms instead.
-        // Set on the native handle: no statement to prepare on every open (this is on every request's path).
-        SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, 10_000);
-        return connection;
-    }
+    /// <summary>Brings the schema up to date (each dialect has its own migrations).</summary>
+    public abstract Task MigrateAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Runs <paramref name="work"/> in one transaction: all of it is stored, or none.</summary>
-    public async Task<T> InTransactionAsync<T>(Func<IDbConnection, IDbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
+    public async Task<T> InTransactionAsync<T>(Func<UnitOfWork, Task<T>> work, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var result = await work(connection, transaction);
+        var result = await work(new UnitOfWork(connection, transaction, Dialect));
         await transaction.CommitAsync(cancellationToken);
         return result;
     }
 
-    /// <summary>Formats a time the way every table stores it.</summary>
+    /// <summary>Runs <paramref name="work"/> in one transaction (<see cref="InTransactionAsync{T}"/>) that returns nothing.</summary>
+    public Task InTransactionAsync(Func<UnitOfWork, Task> work, CancellationToken cancellationToken = default) =>
+        InTransactionAsync<int>(async unit => { await work(unit); return 0; }, cancellationToken);
+
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Formats a time the way every SQLite table stores it.</summary>
     public static string FormatTime(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
@@ -67,11 +59,22 @@ public sealed class Database
     {
         public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
         {
+            if (parameter is Npgsql.NpgsqlParameter)
+            {
+                // Npgsql writes timestamptz only from a UTC offset.
+                parameter.DbType = DbType.DateTimeOffset;
+                parameter.Value = value.ToUniversalTime();
+                return;
+            }
             parameter.DbType = DbType.String;
             parameter.Value = FormatTime(value);
         }
 
-        public override DateTimeOffset Parse(object value) =>
-            DateTimeOffset.Parse((string)value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        public override DateTimeOffset Parse(object value) => value switch
+        {
+            DateTimeOffset time => time,
+            DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
+            _ => DateTimeOffset.Parse((string)value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+        };
     }
 }

@@ -26,24 +26,21 @@ public sealed class FollowStore(Database database)
 {
     // Followers of local actors.
 
-    public Task AddFollowerAsync(IDbConnection connection, IDbTransaction transaction, long localActorId, string followerIri, string followIri, string state, DateTimeOffset at) =>
-        connection.ExecuteAsync("""
+    public Task AddFollowerAsync(UnitOfWork work, long localActorId, string followerIri, string followIri, string state, DateTimeOffset at) =>
+        work.ExecuteAsync("""
             INSERT INTO followers (local_actor_id, follower_iri, follow_activity_iri, state, created_at)
             VALUES (@localActorId, @followerIri, @followIri, @state, @at)
             ON CONFLICT (local_actor_id, follower_iri) DO UPDATE SET follow_activity_iri = excluded.follow_activity_iri, state = excluded.state
-            """, new { localActorId, followerIri, followIri, state, at }, transaction);
+            """, new { localActorId, followerIri, followIri, state, at });
 
     public async Task AddFollowerAsync(long localActorId, string followerIri, string followIri, string state, DateTimeOffset at)
     {
-        await using var connection = await database.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await AddFollowerAsync(connection, transaction, localActorId, followerIri, followIri, state, at);
-        await transaction.CommitAsync();
+        await database.InTransactionAsync(work => AddFollowerAsync(work, localActorId, followerIri, followIri, state, at));
     }
 
-    public Task RemoveFollowerAsync(IDbConnection connection, IDbTransaction transaction, long localActorId, string followerIri) =>
-        connection.ExecuteAsync("DELETE FROM followers WHERE local_actor_id = @localActorId AND follower_iri = @followerIri",
-            new { localActorId, followerIri }, transaction);
+    public Task RemoveFollowerAsync(UnitOfWork work, long localActorId, string followerIri) =>
+        work.ExecuteAsync("DELETE FROM followers WHERE local_actor_id = @localActorId AND follower_iri = @followerIri",
+            new { localActorId, followerIri });
 
     /// <summary>Removes the follower who sent the given Follow; returns whether there was one.</summary>
     public async Task<bool> RemoveFollowerByFollowAsync(string followIri, string followerIri)
@@ -79,20 +76,20 @@ public sealed class FollowStore(Database database)
     }
 
     /// <summary>Where to deliver to a local actor's accepted followers: (inbox, shared inbox) of each.</summary>
-    public async Task<IReadOnlyList<(string Inbox, string? SharedInbox)>> FollowerInboxesAsync(IDbConnection connection, IDbTransaction transaction, long localActorId) =>
-        (await connection.QueryAsync<(string, string?)>("""
+    public async Task<IReadOnlyList<(string Inbox, string? SharedInbox)>> FollowerInboxesAsync(UnitOfWork work, long localActorId) =>
+        (await work.QueryAsync<(string, string?)>("""
             SELECT r.inbox, r.shared_inbox FROM followers f JOIN remote_actors r ON r.iri = f.follower_iri
             WHERE f.local_actor_id = @localActorId AND f.state = 'accepted' ORDER BY f.created_at
-            """, new { localActorId }, transaction)).ToList();
+            """, new { localActorId })).ToList();
 
     // Local actors' follows of others.
 
-    public Task AddFollowingAsync(IDbConnection connection, IDbTransaction transaction, long localActorId, string targetIri, string followIri, DateTimeOffset at) =>
-        connection.ExecuteAsync("""
+    public Task AddFollowingAsync(UnitOfWork work, long localActorId, string targetIri, string followIri, DateTimeOffset at) =>
+        work.ExecuteAsync("""
             INSERT INTO following (local_actor_id, target_iri, follow_activity_iri, state, created_at)
             VALUES (@localActorId, @targetIri, @followIri, 'pending', @at)
             ON CONFLICT (local_actor_id, target_iri) DO UPDATE SET follow_activity_iri = excluded.follow_activity_iri, state = 'pending'
-            """, new { localActorId, targetIri, followIri, at }, transaction);
+            """, new { localActorId, targetIri, followIri, at });
 
     /// <summary>Marks a follow accepted by its target; returns whether a matching follow existed.</summary>
     public async Task<bool> AcceptFollowingAsync(string followIri, string targetIri)
@@ -111,9 +108,9 @@ public sealed class FollowStore(Database database)
             "DELETE FROM following WHERE follow_activity_iri = @followIri AND target_iri = @targetIri", new { followIri, targetIri }) > 0;
     }
 
-    public Task RemoveFollowingAsync(IDbConnection connection, IDbTransaction transaction, long localActorId, string targetIri) =>
-        connection.ExecuteAsync("DELETE FROM following WHERE local_actor_id = @localActorId AND target_iri = @targetIri",
-            new { localActorId, targetIri }, transaction);
+    public Task RemoveFollowingAsync(UnitOfWork work, long localActorId, string targetIri) =>
+        work.ExecuteAsync("DELETE FROM following WHERE local_actor_id = @localActorId AND target_iri = @targetIri",
+            new { localActorId, targetIri });
 
     public async Task<FollowRow?> FindFollowingAsync(long localActorId, string targetIri)
     {

@@ -20,7 +20,7 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
     /// <summary>Writes one batch inside the open transaction and returns one result per item, in order.</summary>
     public delegate Task<TResult[]> BatchWriter(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<TItem> items);
 
-    private readonly Database _database;
+    private readonly SqliteDatabase _database;
     private readonly BatchWriter _write;
     private readonly int _maxBatch;
     private readonly Channel<Pending> _queue;
@@ -28,7 +28,7 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
 
     /// <param name="maxBatch">The most items in one transaction.</param>
     /// <param name="capacity">The most items waiting; a caller beyond it waits for room (backpressure, not memory).</param>
-    public GroupCommit(Database database, BatchWriter write, int maxBatch = 256, int capacity = 4096)
+    public GroupCommit(SqliteDatabase database, BatchWriter write, int maxBatch = 256, int capacity = 4096)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         _database = database;
@@ -91,7 +91,7 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
 
     private async Task<TResult[]> CommitAsync(IReadOnlyList<TItem> items)
     {
-        await using var connection = await _database.OpenAsync();
+        await using var connection = await _database.OpenSqliteAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         var results = await _write(connection, transaction, items);
         if (results.Length != items.Count) throw new InvalidOperationException($"the batch writer returned {results.Length} results for {items.Count} items");

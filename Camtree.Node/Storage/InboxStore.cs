@@ -39,7 +39,7 @@ public sealed class InboxStore : IInboxStore, IAsyncDisposable
     /// <summary>See <see cref="InboxRetries.MaxAttempts"/>.</summary>
     public static int MaxAttempts => InboxRetries.MaxAttempts;
 
-    private readonly Database _database;
+    private readonly SqliteDatabase _database;
     /// <summary>
     /// The inbox table's hot writes, one writer: received activities, the worker's claims and its bookkeeping. Through
     /// one queue they never wait on each other's lock (SQLite's busy handler polls, and under a flood the worker's
@@ -48,7 +48,7 @@ public sealed class InboxStore : IInboxStore, IAsyncDisposable
     /// </summary>
     private readonly GroupCommit<InboxWrite, object?> _writes;
 
-    public InboxStore(Database database)
+    public InboxStore(SqliteDatabase database)
     {
         _database = database;
         _writes = new GroupCommit<InboxWrite, object?>(database, WriteAsync);

@@ -48,22 +48,22 @@ public sealed class InteractionStore(Database database)
     }
 
     /// <summary>Records a like or share made here, in the caller's transaction (with the activity that carries it).</summary>
-    public Task AddAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, string kind, string activityIri, string actorIri, string objectIri, DateTimeOffset at) =>
-        connection.ExecuteAsync("""
+    public Task AddAsync(UnitOfWork work, string kind, string activityIri, string actorIri, string objectIri, DateTimeOffset at) =>
+        work.ExecuteAsync("""
             INSERT INTO interactions (activity_iri, kind, actor_iri, object_iri, created_at) VALUES (@activityIri, @kind, @actorIri, @objectIri, @at)
             ON CONFLICT DO NOTHING
-            """, new { activityIri, kind, actorIri, objectIri, at }, transaction);
+            """, new { activityIri, kind, actorIri, objectIri, at });
 
     /// <summary>Removes a like or share by its activity, in the caller's transaction.</summary>
-    public Task RemoveAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, string actorIri, string activityIri) =>
-        connection.ExecuteAsync("DELETE FROM interactions WHERE actor_iri = @actorIri AND activity_iri = @activityIri", new { actorIri, activityIri }, transaction);
+    public Task RemoveAsync(UnitOfWork work, string actorIri, string activityIri) =>
+        work.ExecuteAsync("DELETE FROM interactions WHERE actor_iri = @actorIri AND activity_iri = @activityIri", new { actorIri, activityIri });
 
     /// <summary>Where to reach the remote actors known to have shared an object: (inbox, shared inbox) of each.</summary>
-    public async Task<IReadOnlyList<(string Inbox, string? SharedInbox)>> RemoteSharerInboxesAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, string objectIri) =>
-        (await connection.QueryAsync<(string, string?)>("""
+    public async Task<IReadOnlyList<(string Inbox, string? SharedInbox)>> RemoteSharerInboxesAsync(UnitOfWork work, string objectIri) =>
+        (await work.QueryAsync<(string, string?)>("""
             SELECT r.inbox, r.shared_inbox FROM interactions i JOIN remote_actors r ON r.iri = i.actor_iri
             WHERE i.object_iri = @objectIri AND i.kind = 'share'
-            """, new { objectIri }, transaction)).ToList();
+            """, new { objectIri })).ToList();
 
     public async Task<bool> HasAsync(string kind, string actorIri, string objectIri)
     {
@@ -111,11 +111,11 @@ public sealed class InteractionStore(Database database)
     }
 
     /// <summary>Stores a comment written here, in the caller's transaction.</summary>
-    public Task InsertCommentAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, CommentRow comment) =>
-        connection.ExecuteAsync("""
+    public Task InsertCommentAsync(UnitOfWork work, CommentRow comment) =>
+        work.ExecuteAsync("""
             INSERT INTO comments (iri, report_iri, in_reply_to, author_iri, author_name, content_html, published_at, received_at)
             VALUES (@Iri, @ReportIri, @InReplyTo, @AuthorIri, @AuthorName, @ContentHtml, @PublishedAt, @ReceivedAt)
-            """, comment, transaction);
+            """, comment);
 
     public async Task<CommentRow?> FindCommentAsync(string iri)
     {

@@ -9,7 +9,7 @@ namespace Camtree.Node.Storage;
 /// </summary>
 public static class Migrator
 {
-    public static async Task MigrateAsync(Database database, CancellationToken cancellationToken = default)
+    public static async Task MigrateAsync(SqliteDatabase database, CancellationToken cancellationToken = default)
     {
         await using (var connection = await database.OpenAsync(cancellationToken))
         {
@@ -29,14 +29,14 @@ public static class Migrator
         foreach (var script in scripts)
         {
             var name = script[(script.IndexOf(".Migrations.", StringComparison.Ordinal) + 12)..];
-            await database.InTransactionAsync(async (connection, transaction) =>
+            await database.InTransactionAsync(async work =>
             {
-                var applied = await connection.ExecuteScalarAsync<long>(
-                    "SELECT count(*) FROM schema_migrations WHERE name = @name", new { name }, transaction);
+                var applied = await work.ExecuteScalarAsync<long>(
+                    "SELECT count(*) FROM schema_migrations WHERE name = @name", new { name });
                 if (applied > 0) return 0;
-                await connection.ExecuteAsync(ReadScript(assembly, script), transaction: transaction);
-                await connection.ExecuteAsync("INSERT INTO schema_migrations (name, applied_at) VALUES (@name, @at)",
-                    new { name, at = DateTimeOffset.UtcNow }, transaction);
+                await work.ExecuteAsync(ReadScript(assembly, script));
+                await work.ExecuteAsync("INSERT INTO schema_migrations (name, applied_at) VALUES (@name, @at)",
+                    new { name, at = DateTimeOffset.UtcNow });
                 return 1;
             }, cancellationToken);
         }

@@ -21,29 +21,29 @@ public sealed record OutboxEntry
 /// <summary>Sent activities: the source of outbox collections and of delivery payloads.</summary>
 public sealed class OutboxStore(Database database)
 {
-    public Task InsertAsync(IDbConnection connection, IDbTransaction transaction, OutboxEntry entry) =>
-        connection.ExecuteAsync("""
+    public Task InsertAsync(UnitOfWork work, OutboxEntry entry) =>
+        work.ExecuteAsync("""
             INSERT INTO outbox (iri, local_actor_id, activity_type, object_iri, is_public, json, published_at)
             VALUES (@Iri, @LocalActorId, @ActivityType, @ObjectIri, @IsPublic, @Json, @PublishedAt)
-            """, entry, transaction);
+            """, entry);
 
     /// <summary>Stores an activity to forward, once: false when it was forwarded already.</summary>
-    public async Task<bool> InsertForwardedAsync(IDbConnection connection, IDbTransaction transaction, OutboxEntry entry) =>
-        await connection.ExecuteAsync("""
+    public async Task<bool> InsertForwardedAsync(UnitOfWork work, OutboxEntry entry) =>
+        await work.ExecuteAsync("""
             INSERT INTO outbox (iri, local_actor_id, activity_type, object_iri, is_public, json, published_at, forwarded_from)
             VALUES (@Iri, @LocalActorId, @ActivityType, @ObjectIri, 0, @Json, @PublishedAt, @ForwardedFrom)
             ON CONFLICT (iri) DO NOTHING
-            """, entry, transaction) > 0;
+            """, entry) > 0;
 
     /// <summary>
     /// Withdraws activities from the public outbox and from <c>/activities/{id}</c>: those about a deleted object
     /// (by object IRI and types), or one activity by its IRI (an undone share).
     /// </summary>
-    public Task WithdrawAsync(IDbConnection connection, IDbTransaction transaction, string? objectIri, string[]? types, string? iri = null) =>
-        connection.ExecuteAsync("""
+    public Task WithdrawAsync(UnitOfWork work, string? objectIri, string[]? types, string? iri = null) =>
+        work.ExecuteAsync("""
             UPDATE outbox SET is_public = 0
             WHERE (@iri IS NOT NULL AND iri = @iri) OR (@objectIri IS NOT NULL AND object_iri = @objectIri AND activity_type IN @types)
-            """, new { objectIri, types = types ?? [], iri }, transaction);
+            """, new { objectIri, types = types ?? [], iri });
 
     /// <summary>The activity that carried an object out (its Create), to serve the object exactly as it was sent.</summary>
     public async Task<OutboxEntry?> FindCreateOfAsync(string objectIri)

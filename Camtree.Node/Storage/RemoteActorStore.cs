@@ -45,10 +45,10 @@ public sealed class RemoteActorStore(Database database, TimeProvider time)
         foreach (var cached in _keys.Where(k => k.Value.Key.Owner == actor.Id)) _keys.TryRemove(cached.Key, out _);
     }
 
-    private Task SaveRowsAsync(RemoteActor actor) => database.InTransactionAsync(async (connection, transaction) =>
+    private Task SaveRowsAsync(RemoteActor actor) => database.InTransactionAsync(async work =>
     {
         var now = time.GetUtcNow();
-        await connection.ExecuteAsync("""
+        await work.ExecuteAsync("""
             INSERT INTO remote_actors (iri, actor_type, username, display_name, inbox, shared_inbox, url, manually_approves_followers, indexable, discoverable, fetched_at)
             VALUES (@Id, @Type, @PreferredUsername, @Name, @Inbox, @SharedInbox, @Url, @ManuallyApprovesFollowers, @Indexable, @Discoverable, @now)
             ON CONFLICT (iri) DO UPDATE SET actor_type = excluded.actor_type, username = excluded.username,
@@ -56,16 +56,16 @@ public sealed class RemoteActorStore(Database database, TimeProvider time)
                 url = excluded.url, manually_approves_followers = excluded.manually_approves_followers,
                 indexable = excluded.indexable, discoverable = excluded.discoverable, fetched_at = excluded.fetched_at
             """, new { actor.Id, actor.Type, actor.PreferredUsername, actor.Name, actor.Inbox, actor.SharedInbox, actor.Url, actor.ManuallyApprovesFollowers,
-                actor.Indexable, actor.Discoverable, now }, transaction);
-        await connection.ExecuteAsync("DELETE FROM remote_keys WHERE owner_iri = @Id", new { actor.Id }, transaction);
+                actor.Indexable, actor.Discoverable, now });
+        await work.ExecuteAsync("DELETE FROM remote_keys WHERE owner_iri = @Id", new { actor.Id });
         foreach (var key in actor.PublicKeys)
         {
             // A stored key never changes owner: a key id already held for another actor is left as it is.
-            await connection.ExecuteAsync("""
+            await work.ExecuteAsync("""
                 INSERT INTO remote_keys (key_id, owner_iri, public_key_pem, fetched_at) VALUES (@KeyId, @Owner, @PublicKeyPem, @now)
                 ON CONFLICT (key_id) DO UPDATE SET public_key_pem = excluded.public_key_pem, fetched_at = excluded.fetched_at
                 WHERE remote_keys.owner_iri = excluded.owner_iri
-                """, new { key.KeyId, key.Owner, key.PublicKeyPem, now }, transaction);
+                """, new { key.KeyId, key.Owner, key.PublicKeyPem, now });
         }
         return 0;
     });

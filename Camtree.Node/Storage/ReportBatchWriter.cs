@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Camtree.Node.Storage;
 
@@ -7,11 +7,11 @@ namespace Camtree.Node.Storage;
 /// SQL again every time a new command runs it, and a write to <c>reports</c> compiles its search triggers with it:
 /// written one Dapper call per row, a library page of 100 reports spent most of its time preparing (a backfill took
 /// 200 reports/s; measured with <c>Camtree.Benchmarks backfill</c>). Here each statement is prepared on its first row
-/// and bound again for the others.
+/// and bound again for the others. The same statements run on PostgreSQL (<paramref name="dialect"/> says how values are bound).
 /// </summary>
-internal sealed class ReportBatchWriter(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
+internal sealed class ReportBatchWriter(DbConnection connection, DbTransaction transaction, SqlDialect dialect) : IDisposable
 {
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
 
     /// <summary>How many more live reports the library holds than before this batch: what a subscription adds to its count.</summary>
     public int LiveAdded { get; private set; }
@@ -50,14 +50,14 @@ internal sealed class ReportBatchWriter(SqliteConnection connection, SqliteTrans
     {
         Run("DELETE FROM report_themes WHERE report_id = (SELECT id FROM reports WHERE iri = @iri)", [("@iri", iri)]);
         foreach (var theme in themes.Distinct())
-            Run($"INSERT OR IGNORE INTO report_themes (theme, report_id) SELECT {ThemeGroupStore.FiledUnderSql}, id FROM reports WHERE iri = @iri", [("@theme", theme), ("@iri", iri)]);
+            Run($"INSERT INTO report_themes (theme, report_id) SELECT {ThemeGroupStore.FiledUnderSql}, id FROM reports WHERE iri = @iri ON CONFLICT DO NOTHING", [("@theme", theme), ("@iri", iri)]);
     }
 
     private int Run(string sql, IEnumerable<(string Name, object? Value)> values) => Prepare(sql, values).ExecuteNonQuery();
 
-    private long Scalar(string sql, IEnumerable<(string Name, object? Value)> values) => (long)Prepare(sql, values).ExecuteScalar()!;
+    private long Scalar(string sql, IEnumerable<(string Name, object? Value)> values) => Convert.ToInt64(Prepare(sql, values).ExecuteScalar());
 
-    private SqliteCommand Prepare(string sql, IEnumerable<(string Name, object? Value)> values)
+    private DbCommand Prepare(string sql, IEnumerable<(string Name, object? Value)> values)
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
@@ -68,15 +68,23 @@ internal sealed class ReportBatchWriter(SqliteConnection connection, SqliteTrans
         }
         foreach (var (name, value) in values)
         {
-            var stored = value switch
+            var stored = (value, dialect) switch
             {
-                null => DBNull.Value,
-                DateTimeOffset time => Database.FormatTime(time),
-                bool flag => flag ? 1L : 0L,
+                (null, _) => DBNull.Value,
+                (DateTimeOffset time, SqlDialect.Sqlite) => Database.FormatTime(time),
+                (DateTimeOffset time, _) => time.ToUniversalTime(),
+                (bool flag, SqlDialect.Sqlite) => flag ? 1L : 0L,
                 _ => value,
             };
+            // The type of each value is taken from the value (a null is sent untyped, and PostgreSQL takes the column's).
             if (command.Parameters.Contains(name)) command.Parameters[name].Value = stored;
-            else command.Parameters.AddWithValue(name, stored);
+            else
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = stored;
+                command.Parameters.Add(parameter);
+            }
         }
         return command;
     }

@@ -137,25 +137,25 @@ public sealed class ReportStore(Database database)
         ON CONFLICT (iri) DO UPDATE SET deleted_at = COALESCE(reports.deleted_at, excluded.deleted_at) WHERE reports.local_slug IS NULL
         """;
 
-    public async Task<long> InsertAsync(IDbConnection connection, IDbTransaction transaction, ReportRow report)
+    public async Task<long> InsertAsync(UnitOfWork work, ReportRow report)
     {
-        var id = await connection.ExecuteScalarAsync<long>(InsertSql + " RETURNING id", Parameters(report), transaction);
-        await SetThemesAsync(connection, transaction, id, report.ThemeList);
+        var id = await work.ExecuteScalarAsync<long>(InsertSql + " RETURNING id", Parameters(report));
+        await SetThemesAsync(work, id, report.ThemeList);
         return id;
     }
 
     /// <summary>Replaces a report's rows in <c>report_themes</c>.</summary>
-    private static async Task SetThemesAsync(IDbConnection connection, IDbTransaction? transaction, long id, IReadOnlyList<string> themes)
+    private static async Task SetThemesAsync(UnitOfWork work, long id, IReadOnlyList<string> themes)
     {
-        await connection.ExecuteAsync("DELETE FROM report_themes WHERE report_id = @id", new { id }, transaction);
+        await work.ExecuteAsync("DELETE FROM report_themes WHERE report_id = @id", new { id });
         foreach (var theme in themes.Distinct())
-            await connection.ExecuteAsync($"INSERT OR IGNORE INTO report_themes (theme, report_id) VALUES ({ThemeGroupStore.FiledUnderSql}, @id)", new { theme, id }, transaction);
+            await work.ExecuteAsync($"INSERT INTO report_themes (theme, report_id) VALUES ({ThemeGroupStore.FiledUnderSql}, @id) ON CONFLICT DO NOTHING", new { theme, id });
     }
 
-    private static async Task SetThemesAsync(IDbConnection connection, IDbTransaction? transaction, string iri, IReadOnlyList<string> themes)
+    private static async Task SetThemesAsync(UnitOfWork work, string iri, IReadOnlyList<string> themes)
     {
-        if (await connection.ExecuteScalarAsync<long?>("SELECT id FROM reports WHERE iri = @iri", new { iri }, transaction) is { } id)
-            await SetThemesAsync(connection, transaction, id, themes);
+        if (await work.ExecuteScalarAsync<long?>("SELECT id FROM reports WHERE iri = @iri", new { iri }) is { } id)
+            await SetThemesAsync(work, id, themes);
     }
 
     /// <summary>
@@ -164,11 +164,7 @@ public sealed class ReportStore(Database database)
     /// </summary>
     public async Task<bool> UpsertRemoteAsync(ReportRow report)
     {
-        await using var connection = await database.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        var stored = await UpsertRemoteAsync(connection, transaction, report);
-        await transaction.CommitAsync();
-        return stored;
+        return await database.InTransactionAsync(work => UpsertRemoteAsync(work, report));
     }
 
     /// <summary>
@@ -180,8 +176,8 @@ public sealed class ReportStore(Database database)
     public async Task<int> ApplyRemoteAsync(IEnumerable<ReportRow> reports, IEnumerable<(string Iri, DateTimeOffset Published)> withdrawn, DateTimeOffset at)
     {
         await using var connection = await database.OpenAsync();
-        await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync();
-        using var writer = new ReportBatchWriter(connection, transaction);
+        await using var transaction = await connection.BeginTransactionAsync();
+        using var writer = new ReportBatchWriter(connection, transaction, database.Dialect);
         foreach (var report in reports) writer.UpsertRemote(report);
         foreach (var (iri, published) in withdrawn) writer.WithdrawRemote(iri, published, at);
         await transaction.CommitAsync();
@@ -192,16 +188,16 @@ public sealed class ReportStore(Database database)
     public async Task InsertManyAsync(IEnumerable<ReportRow> reports)
     {
         await using var connection = await database.OpenAsync();
-        await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync();
-        using (var writer = new ReportBatchWriter(connection, transaction))
+        await using var transaction = await connection.BeginTransactionAsync();
+        using (var writer = new ReportBatchWriter(connection, transaction, database.Dialect))
             foreach (var report in reports) writer.Insert(report);
         await transaction.CommitAsync();
     }
 
-    private static async Task<bool> UpsertRemoteAsync(IDbConnection connection, IDbTransaction transaction, ReportRow report)
+    private static async Task<bool> UpsertRemoteAsync(UnitOfWork work, ReportRow report)
     {
-        var stored = await connection.ExecuteAsync(UpsertRemoteSql, Parameters(report), transaction) > 0;
-        if (stored) await SetThemesAsync(connection, transaction, report.Iri, report.ThemeList);
+        var stored = await work.ExecuteAsync(UpsertRemoteSql, Parameters(report)) > 0;
+        if (stored) await SetThemesAsync(work, report.Iri, report.ThemeList);
         return stored;
     }
 
@@ -211,16 +207,18 @@ public sealed class ReportStore(Database database)
     /// </summary>
     public async Task<bool> InsertFlaggedCopyAsync(ReportRow report)
     {
-        await using var connection = await database.OpenAsync();
-        var stored = await connection.ExecuteAsync("""
-            INSERT INTO reports (iri, author_iri, author_name, title, summary_html, content_html, language, methodology, educational_level,
-                subject_area, country, setting, research_context, aims, methods, findings, license, themes, url, published_at, received_at, copied_from, content_text, translations, attachments)
-            VALUES (@Iri, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @Language, @Methodology, @EducationalLevel,
-                @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings, @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @CopiedFrom, @ContentText, @Translations, @Attachments)
-            ON CONFLICT (iri) DO NOTHING
-            """, Parameters(report)) > 0;
-        if (stored) await SetThemesAsync(connection, null, report.Iri, report.ThemeList);
-        return stored;
+        return await database.InTransactionAsync(async work =>
+        {
+            var stored = await work.ExecuteAsync("""
+                INSERT INTO reports (iri, author_iri, author_name, title, summary_html, content_html, language, methodology, educational_level,
+                    subject_area, country, setting, research_context, aims, methods, findings, license, themes, url, published_at, received_at, copied_from, content_text, translations, attachments)
+                VALUES (@Iri, @AuthorIri, @AuthorName, @Title, @SummaryHtml, @ContentHtml, @Language, @Methodology, @EducationalLevel,
+                    @SubjectArea, @Country, @Setting, @ResearchContext, @Aims, @Methods, @Findings, @License, @Themes, @Url, @PublishedAt, @ReceivedAt, @CopiedFrom, @ContentText, @Translations, @Attachments)
+                ON CONFLICT (iri) DO NOTHING
+                """, Parameters(report)) > 0;
+            if (stored) await SetThemesAsync(work, report.Iri, report.ThemeList);
+            return stored;
+        });
     }
 
     public async Task<ReportRow?> FindAsync(long id)
@@ -327,14 +325,11 @@ public sealed class ReportStore(Database database)
     /// </summary>
     public async Task WithdrawRemoteAsync(string iri, DateTimeOffset published, DateTimeOffset at)
     {
-        await using var connection = await database.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await WithdrawRemoteAsync(connection, transaction, iri, published, at);
-        await transaction.CommitAsync();
+        await database.InTransactionAsync(work => WithdrawRemoteAsync(work, iri, published, at));
     }
 
-    private static Task WithdrawRemoteAsync(IDbConnection connection, IDbTransaction transaction, string iri, DateTimeOffset published, DateTimeOffset at) =>
-        connection.ExecuteAsync(WithdrawRemoteSql, new { iri, published, at }, transaction);
+    private static Task WithdrawRemoteAsync(UnitOfWork work, string iri, DateTimeOffset published, DateTimeOffset at) =>
+        work.ExecuteAsync(WithdrawRemoteSql, new { iri, published, at });
 
     /// <summary>Reports of another origin published within a time range (a partition), withdrawn ones included: their IRIs.</summary>
     public async Task<IReadOnlyList<string>> RemoteIrisPublishedAsync(string origin, DateTimeOffset from, DateTimeOffset until)
@@ -413,24 +408,24 @@ public sealed class ReportStore(Database database)
     }
 
     /// <summary>Replaces what its author wrote in a local report (metadata, abstract, body).</summary>
-    public async Task UpdateLocalAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, ReportRow report)
+    public async Task UpdateLocalAsync(UnitOfWork work, ReportRow report)
     {
-        await connection.ExecuteAsync("""
+        await work.ExecuteAsync("""
             UPDATE reports SET title = @Title, summary_html = @SummaryHtml, content_html = @ContentHtml, content_markdown = @ContentMarkdown,
                 language = @Language, methodology = @Methodology, educational_level = @EducationalLevel, subject_area = @SubjectArea,
                 country = @Country, setting = @Setting, research_context = @ResearchContext, aims = @Aims, methods = @Methods,
                 findings = @Findings, license = @License, themes = @Themes, updated_at = @UpdatedAt, signed_json = @SignedJson,
                 content_text = @ContentText, translations = @Translations, attachments = @Attachments
             WHERE id = @Id AND local_slug IS NOT NULL AND deleted_at IS NULL
-            """, Parameters(report), transaction);
-        await SetThemesAsync(connection, transaction, report.Id, report.ThemeList);
+            """, Parameters(report));
+        await SetThemesAsync(work, report.Id, report.ThemeList);
     }
 
     /// <summary>Marks a report deleted, if it is by that author; returns whether it was.</summary>
-    public async Task<bool> MarkDeletedAsync(string iri, string authorIri, DateTimeOffset at, System.Data.IDbConnection? connection = null, System.Data.IDbTransaction? transaction = null)
+    public async Task<bool> MarkDeletedAsync(string iri, string authorIri, DateTimeOffset at, UnitOfWork? work = null)
     {
         const string sql = "UPDATE reports SET deleted_at = @at WHERE iri = @iri AND author_iri = @authorIri AND deleted_at IS NULL";
-        if (connection is not null) return await connection.ExecuteAsync(sql, new { iri, authorIri, at }, transaction) > 0;
+        if (work is not null) return await work.ExecuteAsync(sql, new { iri, authorIri, at }) > 0;
         await using var own = await database.OpenAsync();
         return await own.ExecuteAsync(sql, new { iri, authorIri, at }) > 0;
     }

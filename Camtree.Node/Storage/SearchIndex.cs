@@ -81,7 +81,7 @@ public interface ISearchIndex
 /// a text search's total is exact within the window ("more than" it beyond), a browse's is counted up to <see cref="CountCap"/>.
 /// For a rare word every match is a candidate and all of it is exact.
 /// </summary>
-public sealed class SearchIndex(Database database) : ISearchIndex
+public sealed class SearchIndex(SqliteDatabase database) : ISearchIndex
 {
     /// <summary>How many matches are ranked and counted for facets.</summary>
     public const int Window = 1_000;
@@ -96,7 +96,7 @@ public sealed class SearchIndex(Database database) : ISearchIndex
 
     public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenSqliteAsync(cancellationToken);
         var (filterSql, parameters) = Filters(request);
         var (candidates, complete) = request.Match is null
             ? await BrowseCandidatesAsync(connection, filterSql, parameters)

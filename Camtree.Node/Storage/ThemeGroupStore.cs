@@ -96,16 +96,16 @@ public sealed class ThemeGroupStore(Database database)
     /// groups stay (their handles keep working); the caller has checked both exist and differ.
     /// </summary>
     public Task MergeAsync(string source, string target) =>
-        database.InTransactionAsync(async (connection, transaction) =>
+        database.InTransactionAsync(async work =>
         {
-            await connection.ExecuteAsync(
-                "UPDATE theme_groups SET merged_into = @target WHERE theme = @source OR merged_into = @source", new { source, target }, transaction);
+            await work.ExecuteAsync(
+                "UPDATE theme_groups SET merged_into = @target WHERE theme = @source OR merged_into = @source", new { source, target });
             // The target is filed under itself, even if it was once merged into the source.
-            await connection.ExecuteAsync("UPDATE theme_groups SET merged_into = NULL WHERE theme = @target", new { target }, transaction);
-            await connection.ExecuteAsync(
-                "INSERT OR IGNORE INTO report_themes (theme, report_id) SELECT @target, report_id FROM report_themes WHERE theme = @source",
-                new { source, target }, transaction);
-            await connection.ExecuteAsync("DELETE FROM report_themes WHERE theme = @source", new { source }, transaction);
+            await work.ExecuteAsync("UPDATE theme_groups SET merged_into = NULL WHERE theme = @target", new { target });
+            await work.ExecuteAsync(
+                "INSERT INTO report_themes (theme, report_id) SELECT @target, report_id FROM report_themes WHERE theme = @source ON CONFLICT DO NOTHING",
+                new { source, target });
+            await work.ExecuteAsync("DELETE FROM report_themes WHERE theme = @source", new { source });
             return 0;
         });
 

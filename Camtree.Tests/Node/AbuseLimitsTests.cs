@@ -138,7 +138,7 @@ public sealed class AbuseLimitsTests : IAsyncDisposable
         var peer = await PeerAsync();
         var flagger = peer.AddActor("flagger");
         using var key = flagger.SigningKey();
-        var database = node.Get<Database>().Path;
+        var database = node.Get<SqliteDatabase>().Path;
         long Size() => new FileInfo(database).Length + (File.Exists(database + "-wal") ? new FileInfo(database + "-wal").Length : 0);
         var before = Size();
 

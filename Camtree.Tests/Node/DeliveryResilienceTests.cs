@@ -217,7 +217,7 @@ public sealed class DeliveryResilienceTests
         try
         {
             // Not ten minutes later, when the claim would lapse: the restarted worker releases it and goes on.
-            var database = new Database(Path.Combine(dataDirectory, "camtree.db"));
+            var database = new SqliteDatabase(Path.Combine(dataDirectory, "camtree.db"));
             await Eventually.TrueAsync(async () => (await new InboxStore(database).FindAsync(activityId))?.ProcessedAt is not null,
                 "the claimed activity to be applied after the restart");
         }
@@ -280,7 +280,7 @@ public sealed class DeliveryResilienceTests
             activityId = sink.Received.First().ActivityId;
 
             // And the restarted node's queue says so.
-            var database = new Database(Path.Combine(dataDirectory, "camtree.db"));
+            var database = new SqliteDatabase(Path.Combine(dataDirectory, "camtree.db"));
             await Eventually.TrueAsync(async () =>
             {
                 await using var connection = await database.OpenAsync();

@@ -15,7 +15,7 @@ namespace Camtree.Tests.Node;
 public sealed class GroupCommitTests : IAsyncLifetime
 {
     private ScratchDatabase _scratch = null!;
-    private Database _database = null!;
+    private SqliteDatabase _database = null!;
     private readonly DateTimeOffset _now = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
 
     public async Task InitializeAsync()

@@ -49,9 +49,9 @@ public sealed class InboxFuzzTests(Xunit.Abstractions.ITestOutputHelper output) 
         var target = await _node.Get<ActorStore>().FindByUsernameAsync("target");
         foreach (var actor in seeds.Select(s => s.Actor).DistinctBy(a => a.Iri))
         {
-            await _node.Get<Database>().InTransactionAsync(async (connection, transaction) =>
+            await _node.Get<Database>().InTransactionAsync(async work =>
             {
-                await _node.Get<FollowStore>().AddFollowingAsync(connection, transaction, target!.Id, actor.Iri, $"{_node.BaseUrl}/follows/{Guid.NewGuid():N}", DateTimeOffset.UtcNow);
+                await _node.Get<FollowStore>().AddFollowingAsync(work, target!.Id, actor.Iri, $"{_node.BaseUrl}/follows/{Guid.NewGuid():N}", DateTimeOffset.UtcNow);
                 return 0;
             });
             await using var connection = await _node.Get<Database>().OpenAsync();

@@ -16,7 +16,7 @@ public sealed class RemoteKeyCacheTests : IAsyncLifetime
     private const string KeyId = Actor + "#main-key";
     private readonly OffsetTimeProvider _time = new();
     private ScratchDatabase _scratch = null!;
-    private Database _database = null!;
+    private SqliteDatabase _database = null!;
 
     public async Task InitializeAsync() => _database = (_scratch = await ScratchDatabase.CreateAsync("keys")).Database;
 

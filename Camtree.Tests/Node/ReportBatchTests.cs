@@ -13,14 +13,14 @@ public sealed class ReportBatchTests : IAsyncLifetime
 {
     private const string Origin = "https://lib.example";
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "camtree-tests", $"batch-{Guid.NewGuid():N}");
-    private Database _database = null!;
+    private SqliteDatabase _database = null!;
     private ReportStore _reports = null!;
     private readonly DateTimeOffset _now = new(2026, 12, 2, 10, 0, 0, TimeSpan.Zero);
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
-        _database = new Database(Path.Combine(_directory, "camtree.db"));
+        _database = new SqliteDatabase(Path.Combine(_directory, "camtree.db"));
         await Migrator.MigrateAsync(_database);
         _reports = new ReportStore(_database);
     }

@@ -11,7 +11,7 @@ namespace Camtree.Tests.Node;
 public sealed class SearchIndexTests : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "camtree-tests", $"search-{Guid.NewGuid():N}");
-    private Database _database = null!;
+    private SqliteDatabase _database = null!;
     private ReportStore _reports = null!;
     private SearchIndex _index = null!;
     private long _localAuthor;
@@ -20,7 +20,7 @@ public sealed class SearchIndexTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
-        _database = new Database(Path.Combine(_directory, "camtree.db"));
+        _database = new SqliteDatabase(Path.Combine(_directory, "camtree.db"));
         await Migrator.MigrateAsync(_database);
         _reports = new ReportStore(_database);
         _index = new SearchIndex(_database);
@@ -48,7 +48,7 @@ public sealed class SearchIndexTests : IAsyncLifetime
             Country = country, Findings = findings, License = "", Themes = themes, Url = $"https://here.example/reports/{slug}",
             PublishedAt = new DateTimeOffset(year, 3, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(_next), ReceivedAt = DateTimeOffset.UtcNow,
         };
-        var id = await _database.InTransactionAsync((c, t) => _reports.InsertAsync(c, t, row));
+        var id = await _database.InTransactionAsync(work => _reports.InsertAsync(work, row));
         return row with { Id = id };
     }
 
@@ -102,10 +102,10 @@ public sealed class SearchIndexTests : IAsyncLifetime
     public async Task Beyond_the_window_title_matches_come_first_and_the_total_is_a_lower_bound()
     {
         await LocalAsync("Common ground in the title", findings: "An old report.", year: 2019);
-        await _database.InTransactionAsync(async (c, t) =>
+        await _database.InTransactionAsync(async work =>
         {
             for (var i = 0; i < SearchIndex.Window + 5; i++)
-                await _reports.InsertAsync(c, t, new ReportRow
+                await _reports.InsertAsync(work, new ReportRow
                 {
                     Iri = $"https://here.example/reports/bulk{i}", LocalSlug = $"bulk{i}", LocalAuthorId = _localAuthor, AuthorIri = "https://here.example/users/ana",
                     AuthorName = "Ana", Title = $"Report {i}", SummaryHtml = "", ContentHtml = "", Language = "en", Findings = "common words in the findings",

@@ -14,7 +14,7 @@ public sealed class SignatureSchemeStoreTests : IAsyncLifetime
     private const string Origin = "https://cavage-only.example";
     private readonly OffsetTimeProvider _time = new();
     private ScratchDatabase _scratch = null!;
-    private Database _database = null!;
+    private SqliteDatabase _database = null!;
     private SignatureSchemeStore _store = null!;
 
     public async Task InitializeAsync()

@@ -169,7 +169,7 @@ public sealed class WorkerResilienceTests : IAsyncLifetime
         // Once the database takes writes again and the pause is over, it is sent once more and recorded.
         await using (var connection = await database.OpenAsync())
             await connection.ExecuteAsync("DROP TRIGGER refuse_delivery_outcomes");
-        _node.Clock.Advance(DeliveryWorker.UnrecordedPause + TimeSpan.FromSeconds(1));
+        _node.Clock.Advance(DeliveryLease.Length + TimeSpan.FromSeconds(1));
         _node.Get<WorkSignal<DeliveryWorker>>().Notify();
         await Eventually.TrueAsync(async () =>
         {

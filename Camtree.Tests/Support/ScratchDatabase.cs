@@ -11,15 +11,15 @@ public sealed class ScratchDatabase : IAsyncDisposable
 {
     private readonly string _directory;
 
-    private ScratchDatabase(string directory, Database database) => (_directory, Database) = (directory, database);
+    private ScratchDatabase(string directory, SqliteDatabase database) => (_directory, Database) = (directory, database);
 
-    public Database Database { get; }
+    public SqliteDatabase Database { get; }
 
     public static async Task<ScratchDatabase> CreateAsync(string purpose)
     {
         var directory = Path.Combine(Path.GetTempPath(), "camtree-tests", $"{purpose}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
-        var database = new Database(Path.Combine(directory, "camtree.db"));
+        var database = new SqliteDatabase(Path.Combine(directory, "camtree.db"));
         await Migrator.MigrateAsync(database);
         return new ScratchDatabase(directory, database);
     }

@@ -109,6 +109,6 @@ public sealed class ThemeGroups(ThemeGroupStore groups, ActorStore actors, Pract
         return senders;
     }
 
-    private Func<System.Data.IDbConnection, System.Data.IDbTransaction, Task<IEnumerable<string>>> FollowerInboxes(LocalActor group) =>
-        async (connection, transaction) => InboxResolver.ResolveInboxes(await follows.FollowerInboxesAsync(connection, transaction, group.Id));
+    private Func<UnitOfWork, Task<IEnumerable<string>>> FollowerInboxes(LocalActor group) =>
+        async work => InboxResolver.ResolveInboxes(await follows.FollowerInboxesAsync(work, group.Id));
 }

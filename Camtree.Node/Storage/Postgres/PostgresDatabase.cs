@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -8,7 +9,7 @@ namespace Camtree.Node.Storage.Postgres;
 /// and its own migrations (<c>Storage/Postgres/Migrations/*.sql</c>, applied in name order, each once, in a transaction
 /// under an advisory lock so that processes starting together do not apply one twice).
 /// </summary>
-public sealed class PostgresDatabase : IAsyncDisposable
+public sealed class PostgresDatabase : Database
 {
     /// <summary>The advisory lock key migrations hold (any constant; "camtree" in ASCII).</summary>
     private const long MigrationLock = 0x63616d74726565;
@@ -20,12 +21,20 @@ public sealed class PostgresDatabase : IAsyncDisposable
         _dataSource = NpgsqlDataSource.Create(connectionString);
     }
 
-    public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken = default) => _dataSource.OpenConnectionAsync(cancellationToken);
+    public override SqlDialect Dialect => SqlDialect.Postgres;
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    /// <summary>An open connection, for the stores that use what only PostgreSQL has (SKIP LOCKED claims, typed batches).</summary>
+    public ValueTask<NpgsqlConnection> OpenNpgsqlAsync(CancellationToken cancellationToken = default) => _dataSource.OpenConnectionAsync(cancellationToken);
+
+    public override Task MigrateAsync(CancellationToken cancellationToken = default) => ApplyMigrationsAsync(cancellationToken);
 
     /// <summary>Applies the migrations not applied yet; returns their names.</summary>
-    public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> ApplyMigrationsAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenNpgsqlAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLock})", cancellationToken);
         await ExecuteAsync(connection, transaction,
@@ -62,7 +71,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }
 
 /// <summary>Parameters the PostgreSQL stores share.</summary>

@@ -13,19 +13,19 @@ public sealed class PostgresHostHealthStore(PostgresDatabase database) : IHostHe
 
     public async Task<HostHealth> GetAsync(string host)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenNpgsqlAsync();
         return await ReadAsync(connection, null, host, forUpdate: false);
     }
 
     public async Task SaveAsync(HostHealth health)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenNpgsqlAsync();
         await SaveAsync(connection, null, health);
     }
 
     public async Task<HostHealth> RecordFailureAsync(string host, DateTimeOffset now)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenNpgsqlAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var make = new NpgsqlCommand("INSERT INTO delivery_hosts (host) VALUES ($1) ON CONFLICT (host) DO NOTHING", connection, transaction))
         {
@@ -40,7 +40,7 @@ public sealed class PostgresHostHealthStore(PostgresDatabase database) : IHostHe
 
     public async Task ClearAsync(string host, DateTimeOffset now)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenNpgsqlAsync();
         // Matching no row takes no lock on PostgreSQL: no read first, unlike SQLite.
         await using var clear = new NpgsqlCommand("""
             UPDATE delivery_hosts SET consecutive_failures = 0, first_failure_at = NULL, open_until = NULL, unavailable_since = NULL,

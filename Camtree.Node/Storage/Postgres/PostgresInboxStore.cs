@@ -16,7 +16,7 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
 
     public async Task<bool> RecordAsync(InboxEntry entry, string? senderHost = null, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenNpgsqlAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var insert = new NpgsqlCommand("""
             INSERT INTO inbox (activity_iri, activity_type, actor_iri, signer_key_id, proof_verified, json, received_at, retry_at, processed_at)
@@ -49,7 +49,7 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
 
     public async Task<IReadOnlyList<InboxEntry>> ClaimDueAsync(DateTimeOffset now, int limit, IReadOnlyCollection<long>? processedBefore = null)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenNpgsqlAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         if (processedBefore is { Count: > 0 }) await MarkProcessedAsync(connection, transaction, processedBefore, now);
         await using var claim = new NpgsqlCommand($"""
@@ -74,7 +74,7 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
     public async Task MarkProcessedAsync(IReadOnlyCollection<long> ids, DateTimeOffset at)
     {
         if (ids.Count == 0) return;
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenNpgsqlAsync();
         await MarkProcessedAsync(connection, null, ids, at);
     }
 
@@ -91,7 +91,7 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
     {
         var retryAt = InboxRetries.RetryAt(entry.Attempts, now);
         error = InboxRetries.Kept(error);
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenNpgsqlAsync();
         await using var mark = new NpgsqlCommand("""
             UPDATE inbox SET attempts = $2, last_error = $3, retry_at = COALESCE($4, retry_at), claimed_until = NULL,
                 failed_at = CASE WHEN $4 IS NULL THEN $5 END
@@ -108,7 +108,7 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
 
     public async Task<int> PruneAsync(DateTimeOffset before, DateTimeOffset now, int batch = 1000)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenNpgsqlAsync();
         await using var prune = new NpgsqlCommand("""
             UPDATE inbox SET json = '', pruned_at = $2
             WHERE id IN (SELECT id FROM inbox WHERE pruned_at IS NULL
@@ -123,7 +123,7 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
 
     public async Task<InboxEntry?> FindAsync(string activityIri)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenNpgsqlAsync();
         await using var find = new NpgsqlCommand($"SELECT {Columns} FROM inbox WHERE activity_iri = $1", connection);
         find.Parameters.AddWithValue(activityIri);
         return (await ReadAsync(find)).SingleOrDefault();
@@ -131,7 +131,7 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
 
     public async Task<int> CountAsync()
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenNpgsqlAsync();
         await using var count = new NpgsqlCommand("SELECT count(*) FROM inbox", connection);
         return (int)(long)(await count.ExecuteScalarAsync())!;
     }

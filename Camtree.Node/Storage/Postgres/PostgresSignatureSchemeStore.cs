@@ -8,7 +8,7 @@ public sealed class PostgresSignatureSchemeStore(PostgresDatabase database) : IS
 {
     public async Task<(HttpSignatureScheme Scheme, DateTimeOffset AcceptedAt)?> FindAsync(string origin, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenNpgsqlAsync(cancellationToken);
         await using var find = new NpgsqlCommand("SELECT scheme, accepted_at FROM signature_schemes WHERE origin = $1", connection);
         find.Parameters.AddWithValue(origin.ToLowerInvariant());
         await using var reader = await find.ExecuteReaderAsync(cancellationToken);
@@ -18,7 +18,7 @@ public sealed class PostgresSignatureSchemeStore(PostgresDatabase database) : IS
 
     public async Task SaveAsync(string origin, HttpSignatureScheme scheme, DateTimeOffset acceptedAt, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenNpgsqlAsync(cancellationToken);
         await using var save = new NpgsqlCommand("""
             INSERT INTO signature_schemes (origin, scheme, accepted_at) VALUES ($1, $2, $3)
             ON CONFLICT (origin) DO UPDATE SET scheme = excluded.scheme, accepted_at = excluded.accepted_at

@@ -13,7 +13,7 @@ public sealed class PostgresSubscriptionStore(PostgresDatabase database) : ISubs
 
     public async Task<bool> AddAsync(Subscription s)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenNpgsqlAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var insert = new NpgsqlCommand("""
             INSERT INTO library_subscriptions (kind, actor_iri, collection_iri, digests_iri, origin, state, next_run_at, created_at)
@@ -81,14 +81,14 @@ public sealed class PostgresSubscriptionStore(PostgresDatabase database) : ISubs
 
     private async Task<int> ExecuteAsync(string sql, params object?[] values)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenNpgsqlAsync();
         await using var command = Command(sql, connection, values);
         return await command.ExecuteNonQueryAsync();
     }
 
     private async Task<List<Subscription>> QueryAsync(string sql, params object?[] values)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenNpgsqlAsync();
         await using var command = Command(sql, connection, values);
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<Subscription>();

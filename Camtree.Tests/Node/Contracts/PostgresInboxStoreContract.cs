@@ -20,7 +20,7 @@ public sealed class PostgresInboxStoreContract : InboxStoreContract
 
     protected override async Task SeedFailingHostAsync(string host, int failures)
     {
-        await using var connection = await _database.OpenAsync();
+        await using var connection = await _database.OpenNpgsqlAsync();
         await using var insert = new NpgsqlCommand("INSERT INTO delivery_hosts (host, consecutive_failures, first_failure_at) VALUES ($1, $2, now())", connection);
         insert.Parameters.AddWithValue(host);
         insert.Parameters.AddWithValue(failures);
@@ -29,7 +29,7 @@ public sealed class PostgresInboxStoreContract : InboxStoreContract
 
     protected override async Task<int> FailuresOfAsync(string host)
     {
-        await using var connection = await _database.OpenAsync();
+        await using var connection = await _database.OpenNpgsqlAsync();
         await using var read = new NpgsqlCommand("SELECT consecutive_failures FROM delivery_hosts WHERE host = $1", connection);
         read.Parameters.AddWithValue(host);
         return (int)(await read.ExecuteScalarAsync())!;

@@ -4,7 +4,7 @@ using Camtree.Tests.Support;
 namespace Camtree.Tests.Node.Contracts;
 
 /// <summary>
-/// The PostgreSQL migrations (<see cref="PostgresDatabase.MigrateAsync"/>): each applied once, also when several node
+/// The PostgreSQL migrations (<see cref="PostgresDatabase.ApplyMigrationsAsync"/>): each applied once, also when several node
 /// processes start at the same moment on one database (the advisory lock makes them take turns).
 /// </summary>
 public sealed class PostgresMigrationTests
@@ -16,13 +16,13 @@ public sealed class PostgresMigrationTests
         var processes = Enumerable.Range(0, 4).Select(_ => new PostgresDatabase(connectionString)).ToList();
         try
         {
-            var applied = await Task.WhenAll(processes.Select(p => Task.Run(() => p.MigrateAsync())));
+            var applied = await Task.WhenAll(processes.Select(p => Task.Run(() => p.ApplyMigrationsAsync())));
 
             var all = applied.SelectMany(a => a).ToList();
             Assert.Contains("0001_inbox_and_hosts.sql", all);
             Assert.Equal(all.Count, all.Distinct().Count()); // none twice
             Assert.Single(applied, a => a.Count > 0);         // one process applied them, the others found them done
-            Assert.Empty(await processes[0].MigrateAsync());
+            Assert.Empty(await processes[0].ApplyMigrationsAsync());
         }
         finally
         {

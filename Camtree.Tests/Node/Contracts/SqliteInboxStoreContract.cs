@@ -8,7 +8,7 @@ namespace Camtree.Tests.Node.Contracts;
 public sealed class SqliteInboxStoreContract : InboxStoreContract
 {
     private ScratchDatabase _scratch = null!;
-    private Database _database = null!;
+    private SqliteDatabase _database = null!;
     private InboxStore? _store;
 
     protected override bool ReleasesOrphanedClaims => true;

@@ -1,0 +1,16 @@
+namespace Camtree.Node.Configuration;
+
+/// <summary>Which database the node keeps its data in (<c>Camtree:Storage:*</c>).</summary>
+public sealed class StorageOptions
+{
+    /// <summary>
+    /// <c>Sqlite</c> (the default: one file in <see cref="NodeOptions.DataDirectory"/>, one process), or <c>Postgres</c>
+    /// (<see cref="ConnectionString"/>; several processes of the node can share it).
+    /// </summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>The PostgreSQL connection string (Npgsql's form: <c>Host=…;Database=…;Username=…;Password=…</c>).</summary>
+    public string? ConnectionString { get; set; }
+}
+
+public enum StorageProvider { Sqlite, Postgres }
