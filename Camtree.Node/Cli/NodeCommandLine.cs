@@ -4,7 +4,7 @@ namespace Camtree.Node.Cli;
 
 /// <summary>
 /// The node binary's commands. With no command it serves (all arguments go to the web host, e.g. <c>--urls</c>);
-/// <c>practitioner</c>, <c>token</c>, <c>deliveries</c>, <c>library</c> and <c>theme</c> manage a node's data directory directly.
+/// <c>practitioner</c>, <c>token</c>, <c>deliveries</c>, <c>library</c>, <c>theme</c> and <c>storage</c> manage a node's data directory directly.
 /// </summary>
 public static class NodeCommandLine
 {
@@ -23,6 +23,7 @@ public static class NodeCommandLine
         root.Subcommands.Add(DeliveryCommands.Create(context));
         root.Subcommands.Add(LibraryCommands.Create(context));
         root.Subcommands.Add(ThemeCommands.Create(context));
+        root.Subcommands.Add(StorageCommands.Create(context));
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output });
     }
 

@@ -75,6 +75,9 @@ public sealed class NodeOptions
     public OaiOptions Oai { get; set; } = new();
 
     /// <summary>The SQLite file's full path.</summary>
+    /// <summary>How long a delivery claim is held: <see cref="StorageOptions.DeliveryLeaseSeconds"/>, and never less than twice a delivery's timeout.</summary>
+    public TimeSpan DeliveryLease => TimeSpan.FromSeconds(Math.Max(Storage.DeliveryLeaseSeconds, 2 * Limits.DeliveryTimeout.TotalSeconds));
+
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDirectory), "camtree.db");
 }
 

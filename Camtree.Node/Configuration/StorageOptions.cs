@@ -11,6 +11,13 @@ public sealed class StorageOptions
 
     /// <summary>The PostgreSQL connection string (Npgsql's form: <c>Host=…;Database=…;Username=…;Password=…</c>).</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// How long a claimed delivery is held before another slot or process may send it (<see cref="Storage.DeliveryLease"/>):
+    /// how long the deliveries a killed process had in flight wait. At least twice a delivery's timeout
+    /// (<see cref="NodeOptions.DeliveryLease"/>), so that a claim never lapses while its delivery runs.
+    /// </summary>
+    public double DeliveryLeaseSeconds { get; set; } = Storage.DeliveryLease.Length.TotalSeconds;
 }
 
 public enum StorageProvider { Sqlite, Postgres }

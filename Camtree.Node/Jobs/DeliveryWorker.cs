@@ -75,7 +75,7 @@ public sealed class DeliveryWorker(
             {
                 // The row stays as it was, claimed, and is sent again once its claim lapses (receivers dedupe by activity
                 // id); the worker goes on.
-                logger.LogError(recording, "Delivery {Id}: its outcome could not be recorded; sending it again in {Pause}", delivery.Id, DeliveryLease.Length);
+                logger.LogError(recording, "Delivery {Id}: its outcome could not be recorded; sending it again once its claim lapses", delivery.Id);
             }
         }
         finally

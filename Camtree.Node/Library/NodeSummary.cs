@@ -22,8 +22,8 @@ public sealed class NodeSummaries(Database database, TimeProvider time)
     {
         if (_last is { } last && time.GetUtcNow() - last.At < KeptFor) return last.Summary;
         await using var connection = await database.OpenAsync();
-        var languages = (await connection.QueryAsync<(string Language, int Count)>("""
-            SELECT language, count(*) FROM reports INDEXED BY reports_local_live
+        var languages = (await connection.QueryAsync<(string Language, int Count)>($"""
+            SELECT language, count(*) FROM reports {database.IndexedBy("reports_local_live")}
             WHERE local_slug IS NOT NULL AND deleted_at IS NULL GROUP BY language ORDER BY count(*) DESC, language
             """)).ToDictionary(l => l.Language, l => l.Count);
         var themes = (await connection.QueryAsync<(string Theme, int Count)>("""

@@ -22,7 +22,7 @@ public abstract class Database : IAsyncDisposable
         // PostgreSQL: one handler, which looks at the parameter it fills.
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
-        SqlMapper.AddTypeHandler(new UtcTimeHandler());
+        SqlMapper.AddTypeHandler(typeof(DateTimeOffset), new UtcTimeHandler());
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
@@ -51,27 +51,50 @@ public abstract class Database : IAsyncDisposable
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
+    /// <summary>
+    /// "<paramref name="column"/> is one of the list bound as <paramref name="parameter"/>": the one condition the two
+    /// databases write differently. Dapper spreads a list into <c>IN (…)</c> on SQLite; to Npgsql it passes an array.
+    /// </summary>
+    public string In(string column, string parameter) => In(Dialect, column, parameter);
+
+    internal static string In(SqlDialect dialect, string column, string parameter) =>
+        dialect == SqlDialect.Postgres ? $"{column} = ANY({parameter})" : $"{column} IN {parameter}";
+
+    /// <summary>SQLite's hint to use an index (its planner misjudges some partial indexes); PostgreSQL's planner takes none.</summary>
+    public string IndexedBy(string index) => Dialect == SqlDialect.Sqlite ? $"INDEXED BY {index}" : "";
+
+    /// <summary>The origin (<c>scheme://host[:port]</c>) of an IRI held in <paramref name="column"/>.</summary>
+    public string OriginOf(string column) => Dialect == SqlDialect.Postgres
+        ? $"substring({column} from '^[^:/]+://[^/?#]+')"
+        : $"substr({column}, 1, instr(substr({column}, instr({column}, '://') + 3) || '/', '/') + instr({column}, '://') + 1)";
+
     /// <summary>Formats a time the way every SQLite table stores it.</summary>
     public static string FormatTime(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    private sealed class UtcTimeHandler : SqlMapper.TypeHandler<DateTimeOffset>
+    /// <summary>
+    /// Binds and reads times. An <see cref="SqlMapper.ITypeHandler"/> rather than a typed handler, so that a null time is
+    /// bound with its type too: PostgreSQL cannot tell the type of an untyped null in <c>@since IS NULL OR …</c>.
+    /// </summary>
+    private sealed class UtcTimeHandler : SqlMapper.ITypeHandler
     {
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
+        public void SetValue(IDbDataParameter parameter, object? value)
         {
-            if (parameter is Npgsql.NpgsqlParameter)
+            var postgres = parameter is Npgsql.NpgsqlParameter;
+            // Npgsql writes timestamptz only from a UTC offset; SQLite stores the text of FormatTime.
+            parameter.DbType = postgres ? DbType.DateTimeOffset : DbType.String;
+            parameter.Value = value switch
             {
-                // Npgsql writes timestamptz only from a UTC offset.
-                parameter.DbType = DbType.DateTimeOffset;
-                parameter.Value = value.ToUniversalTime();
-                return;
-            }
-            parameter.DbType = DbType.String;
-            parameter.Value = FormatTime(value);
+                DateTimeOffset time when postgres => time.ToUniversalTime(),
+                DateTimeOffset time => FormatTime(time),
+                _ => DBNull.Value,
+            };
         }
 
-        public override DateTimeOffset Parse(object value) => value switch
+        public object Parse(Type destinationType, object value) => value switch
         {
+            // Dapper asks for a nullable time's null too (min() of no rows).
+            DBNull => null!,
             DateTimeOffset time => time,
             DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
             _ => DateTimeOffset.Parse((string)value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),

@@ -23,13 +23,13 @@ public interface IDeliveryQueue
     Task MarkAttemptFailedAsync(long id, int? status, string? error, DateTimeOffset? retryAt);
 }
 
-/// <summary>How long a claimed delivery is held before another slot or process may send it.</summary>
+/// <summary>How long a claimed delivery is held before another slot or process may send it, unless configured (<see cref="Configuration.NodeOptions.DeliveryLease"/>).</summary>
 public static class DeliveryLease
 {
     /// <summary>
-    /// Well beyond a delivery's longest run (its timeout, 30 s by default, is held under a minute by
-    /// <see cref="Configuration.LimitsOptions"/>), so that only a claim whose process died, or whose outcome the database
-    /// refused to record, ever lapses. Such a row is sent again (receivers dedupe by activity id).
+    /// Well beyond a delivery's longest run (its timeout, 30 s by default, at most a minute), so that only a claim whose
+    /// process died, or whose outcome the database refused to record, ever lapses. Such a row is sent again (receivers
+    /// dedupe by activity id).
     /// </summary>
     public static readonly TimeSpan Length = TimeSpan.FromMinutes(5);
 }

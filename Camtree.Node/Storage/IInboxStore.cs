@@ -45,6 +45,9 @@ public interface IInboxStore
     Task<InboxEntry?> FindAsync(string activityIri);
 
     Task<int> CountAsync();
+
+    /// <summary>Activities still to apply (not processed, not given up): the worker's backlog.</summary>
+    Task<int> CountPendingAsync();
 }
 
 /// <summary>How long a claim on inbox activities lasts.</summary>

@@ -221,6 +221,12 @@ public sealed class InboxStore : IInboxStore, IAsyncDisposable
         return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM inbox");
     }
 
+    public async Task<int> CountPendingAsync()
+    {
+        await using var connection = await _database.OpenAsync();
+        return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM inbox WHERE processed_at IS NULL AND failed_at IS NULL");
+    }
+
     /// <summary>Writes what was submitted, then refuses more (the host is stopping).</summary>
     public ValueTask DisposeAsync() => _writes.DisposeAsync();
 }

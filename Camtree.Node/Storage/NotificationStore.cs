@@ -43,7 +43,7 @@ public sealed class NotificationStore(Database database) : INotificationStore
               UNION ALL
               SELECT 'mention', m.author_iri, COALESCE(a.display_name, a.username), NULL, NULL, m.content_html, m.received_at
               FROM mentions m LEFT JOIN remote_actors a ON a.iri = m.author_iri WHERE m.local_actor_id = @localActorId
-            ) ORDER BY at DESC LIMIT @limit
+            ) n ORDER BY at DESC LIMIT @limit
             """, new { localActorId, actorIri, limit });
         return [.. rows.Select(r => new Notification(r.Kind, r.ActorIri, r.ActorName, r.ReportTitle, r.ReportId, r.ContentHtml, r.At))];
     }

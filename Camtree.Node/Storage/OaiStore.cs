@@ -22,7 +22,7 @@ public sealed record OaiSelection(bool IncludeFederated, DateTimeOffset? From = 
 /// </summary>
 public sealed class OaiStore(Database database)
 {
-    private sealed record ChangeRow(long Seq, string ChangeIri, string Datestamp);
+    private sealed record ChangeRow(long Seq, string ChangeIri, DateTimeOffset Datestamp);
 
     private const string Select = """
         SELECT c.seq AS Seq, c.iri AS ChangeIri, c.datestamp AS Datestamp, r.*
@@ -57,9 +57,8 @@ public sealed class OaiStore(Database database)
     public async Task<DateTimeOffset?> EarliestAsync(bool includeFederated)
     {
         await using var connection = await database.OpenAsync();
-        var earliest = await connection.ExecuteScalarAsync<string?>(
-            "SELECT min(datestamp) FROM oai_changes WHERE local = 1 OR @includeFederated", new { includeFederated });
-        return earliest is null ? null : DateTimeOffset.Parse(earliest, System.Globalization.CultureInfo.InvariantCulture);
+        return (await connection.QueryAsync<DateTimeOffset?>(
+            "SELECT min(datestamp) FROM oai_changes WHERE local = TRUE OR @includeFederated", new { includeFederated })).SingleOrDefault();
     }
 
     /// <summary>The values each set kind has among the repository's reports, in order (ListSets).</summary>
@@ -102,22 +101,22 @@ public sealed class OaiStore(Database database)
     /// Which reports a repository vouches for: its own, and of the federated ones those whose author's key vouched
     /// (not an unverified copy, a flagged one, or the placeholder of a withdrawal never held).
     /// </summary>
-    private static string Disseminated(string r) => $"({r}.local_slug IS NOT NULL OR ({r}.flagged = 0 AND {r}.verified_key_id IS NOT NULL))";
+    private static string Disseminated(string r) => $"({r}.local_slug IS NOT NULL OR (NOT {r}.flagged AND {r}.verified_key_id IS NOT NULL))";
 
-    private static (string Where, DynamicParameters Parameters) Where(OaiSelection selection)
+    private (string Where, DynamicParameters Parameters) Where(OaiSelection selection)
     {
         var parameters = new DynamicParameters();
         parameters.Add("includeFederated", selection.IncludeFederated);
-        var where = $"(c.local = 1 OR @includeFederated) AND (r.id IS NULL OR {Disseminated("r")})";
+        var where = $"(c.local = TRUE OR @includeFederated) AND (r.id IS NULL OR {Disseminated("r")})";
         if (selection.From is { } from)
         {
             where += " AND c.datestamp >= @from";
-            parameters.Add("from", OaiDate.Format(from));
+            parameters.Add("from", Stamp(from));
         }
         if (selection.Until is { } until)
         {
             where += " AND c.datestamp <= @until";
-            parameters.Add("until", OaiDate.Format(until));
+            parameters.Add("until", Stamp(until));
         }
         if (selection.Set is { } set)
         {
@@ -132,19 +131,22 @@ public sealed class OaiStore(Database database)
         return (where, parameters);
     }
 
+    /// <summary>A datestamp bound as the dialect stores it: OAI's own text on SQLite (seconds, UTC), timestamptz on PostgreSQL.</summary>
+    private object Stamp(DateTimeOffset time) =>
+        database.Dialect == SqlDialect.Sqlite ? OaiDate.Format(time) : time.ToUniversalTime();
+
     private async Task<IReadOnlyList<OaiItem>> QueryAsync(string sql, DynamicParameters parameters)
     {
         await using var connection = await database.OpenAsync();
         var rows = await connection.QueryAsync<ChangeRow, ReportRow?, OaiItem>(sql,
-            (change, report) => new OaiItem(change.Seq, change.ChangeIri,
-                DateTimeOffset.Parse(change.Datestamp, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal),
+            (change, report) => new OaiItem(change.Seq, change.ChangeIri, change.Datestamp,
                 report is { Id: > 0 } ? report : null),
             parameters, splitOn: "id");
         var items = rows.ToList();
         var ids = items.Where(i => i.Report is not null).Select(i => i.Report!.Id).ToList();
         if (ids.Count == 0) return items;
         var themes = (await connection.QueryAsync<(long ReportId, string Theme)>(
-                "SELECT report_id, theme FROM report_themes WHERE report_id IN @ids ORDER BY theme", new { ids }))
+                $"SELECT report_id, theme FROM report_themes WHERE {database.In("report_id", "@ids")} ORDER BY theme", new { ids = ids.ToArray() }))
             .ToLookup(t => t.ReportId, t => t.Theme);
         return [.. items.Select(i => i.Report is { } r ? i with { Themes = [.. themes[r.Id]] } : i)];
     }

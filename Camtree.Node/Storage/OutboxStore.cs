@@ -31,7 +31,7 @@ public sealed class OutboxStore(Database database)
     public async Task<bool> InsertForwardedAsync(UnitOfWork work, OutboxEntry entry) =>
         await work.ExecuteAsync("""
             INSERT INTO outbox (iri, local_actor_id, activity_type, object_iri, is_public, json, published_at, forwarded_from)
-            VALUES (@Iri, @LocalActorId, @ActivityType, @ObjectIri, 0, @Json, @PublishedAt, @ForwardedFrom)
+            VALUES (@Iri, @LocalActorId, @ActivityType, @ObjectIri, FALSE, @Json, @PublishedAt, @ForwardedFrom)
             ON CONFLICT (iri) DO NOTHING
             """, entry) > 0;
 
@@ -40,9 +40,9 @@ public sealed class OutboxStore(Database database)
     /// (by object IRI and types), or one activity by its IRI (an undone share).
     /// </summary>
     public Task WithdrawAsync(UnitOfWork work, string? objectIri, string[]? types, string? iri = null) =>
-        work.ExecuteAsync("""
-            UPDATE outbox SET is_public = 0
-            WHERE (@iri IS NOT NULL AND iri = @iri) OR (@objectIri IS NOT NULL AND object_iri = @objectIri AND activity_type IN @types)
+        work.ExecuteAsync($"""
+            UPDATE outbox SET is_public = FALSE
+            WHERE (@iri IS NOT NULL AND iri = @iri) OR (@objectIri IS NOT NULL AND object_iri = @objectIri AND {Database.In(work.Dialect, "activity_type", "@types")})
             """, new { objectIri, types = types ?? [], iri });
 
     /// <summary>The activity that carried an object out (its Create), to serve the object exactly as it was sent.</summary>
@@ -73,7 +73,7 @@ public sealed class OutboxStore(Database database)
     {
         await using var connection = await database.OpenAsync();
         return await connection.ExecuteScalarAsync<int>(
-            "SELECT count(*) FROM outbox WHERE local_actor_id = @localActorId AND is_public = 1", new { localActorId });
+            "SELECT count(*) FROM outbox WHERE local_actor_id = @localActorId AND is_public = TRUE", new { localActorId });
     }
 
     /// <summary>One page of an actor's public activities, newest first, older than <paramref name="beforeId"/> when given.</summary>
@@ -81,7 +81,7 @@ public sealed class OutboxStore(Database database)
     {
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<OutboxEntry>("""
-            SELECT * FROM outbox WHERE local_actor_id = @localActorId AND is_public = 1 AND (@beforeId IS NULL OR id < @beforeId)
+            SELECT * FROM outbox WHERE local_actor_id = @localActorId AND is_public = TRUE AND (@beforeId IS NULL OR id < @beforeId)
             ORDER BY id DESC LIMIT @size
             """, new { localActorId, beforeId, size })).ToList();
     }

@@ -353,9 +353,9 @@ public sealed class ReportStore(Database database)
     public async Task<IReadOnlyDictionary<string, int>> FlaggedCountsAsync()
     {
         await using var connection = await database.OpenAsync();
-        return (await connection.QueryAsync<(string Origin, int Count)>("""
-            SELECT substr(iri, 1, instr(substr(iri, instr(iri, '://') + 3) || '/', '/') + instr(iri, '://') + 1) AS origin, count(*)
-            FROM reports WHERE flagged = 1 AND deleted_at IS NULL GROUP BY origin
+        return (await connection.QueryAsync<(string Origin, int Count)>($"""
+            SELECT {database.OriginOf("iri")} AS origin, count(*)
+            FROM reports WHERE flagged AND deleted_at IS NULL GROUP BY origin
             """)).ToDictionary(r => r.Origin, r => r.Count, StringComparer.Ordinal);
     }
 
@@ -364,7 +364,7 @@ public sealed class ReportStore(Database database)
     {
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<ReportRow>("""
-            SELECT * FROM reports WHERE flagged = 1 AND deleted_at IS NULL AND (@origin IS NULL OR (iri >= @lower AND iri < @upper))
+            SELECT * FROM reports WHERE flagged AND deleted_at IS NULL AND (@origin IS NULL OR (iri >= @lower AND iri < @upper))
             ORDER BY id DESC LIMIT @limit
             """, new { origin, lower = origin + "/", upper = origin + "0", limit })).ToList();
     }
@@ -404,7 +404,7 @@ public sealed class ReportStore(Database database)
         await using var connection = await database.OpenAsync();
         // The partial index of live local reports (migration 0015): the planner would otherwise visit every local row.
         return await connection.ExecuteScalarAsync<int>(
-            "SELECT count(*) FROM reports INDEXED BY reports_local_live WHERE local_slug IS NOT NULL AND deleted_at IS NULL");
+            $"SELECT count(*) FROM reports {database.IndexedBy("reports_local_live")} WHERE local_slug IS NOT NULL AND deleted_at IS NULL");
     }
 
     /// <summary>Replaces what its author wrote in a local report (metadata, abstract, body).</summary>

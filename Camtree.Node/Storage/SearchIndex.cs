@@ -97,7 +97,7 @@ public sealed class SearchIndex(SqliteDatabase database) : ISearchIndex
     public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenSqliteAsync(cancellationToken);
-        var (filterSql, parameters) = Filters(request);
+        var (filterSql, parameters) = SearchResults.Filters(request, SqlDialect.Sqlite);
         var (candidates, complete) = request.Match is null
             ? await BrowseCandidatesAsync(connection, filterSql, parameters)
             : await TextCandidatesAsync(connection, request.Match, filterSql, parameters);
@@ -130,27 +130,13 @@ public sealed class SearchIndex(SqliteDatabase database) : ISearchIndex
         return new SearchResult(total, exact, request.Page, request.PageSize, hits, facets.Counts, !complete);
     }
 
-    private sealed record FacetRow
-    {
-        public long ReportId { get; init; }
-        public string Node { get; init; } = "";
-        public string Language { get; init; } = "";
-        public string? Methodology { get; init; }
-        public string? EducationalLevel { get; init; }
-        public string? SubjectArea { get; init; }
-        public string? Country { get; init; }
-        public string? ReviewStatus { get; init; }
-        public string Year { get; init; } = "";
-        public string PublishedAt { get; init; } = "";
-    }
-
     /// <summary>
     /// The facet columns of the candidates, read column by column from the data reader: this runs for up to
     /// <see cref="Window"/> rows on every search, and Dapper's mapping of them took a millisecond more than this (measured at a million reports).
     /// </summary>
-    private static async Task<Dictionary<long, FacetRow>> FacetRowsAsync(Microsoft.Data.Sqlite.SqliteConnection connection, List<long> candidates)
+    private static async Task<Dictionary<long, SearchResults.FacetRow>> FacetRowsAsync(Microsoft.Data.Sqlite.SqliteConnection connection, List<long> candidates)
     {
-        var rows = new Dictionary<long, FacetRow>(candidates.Count);
+        var rows = new Dictionary<long, SearchResults.FacetRow>(candidates.Count);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT f.report_id, f.node, f.language, f.methodology, f.educational_level, f.subject_area, f.country, f.review_status, f.year, f.published_at
@@ -161,7 +147,7 @@ public sealed class SearchIndex(SqliteDatabase database) : ISearchIndex
         string? Text(int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
         while (await reader.ReadAsync())
         {
-            var row = new FacetRow
+            var row = new SearchResults.FacetRow
             {
                 ReportId = reader.GetInt64(0), Node = reader.GetString(1), Language = reader.GetString(2), Methodology = Text(3),
                 EducationalLevel = Text(4), SubjectArea = Text(5), Country = Text(6), ReviewStatus = Text(7), Year = reader.GetString(8),
@@ -170,33 +156,6 @@ public sealed class SearchIndex(SqliteDatabase database) : ISearchIndex
             rows[row.ReportId] = row;
         }
         return rows;
-    }
-
-    private static (string Sql, DynamicParameters Parameters) Filters(SearchRequest request)
-    {
-        var clauses = new List<string>();
-        var parameters = new DynamicParameters();
-        void Equal(string column, string name, string? value)
-        {
-            if (value is null) return;
-            clauses.Add($"f.{column} = @{name}");
-            parameters.Add(name, value);
-        }
-        Equal("methodology", "methodology", request.Methodology);
-        Equal("educational_level", "level", request.EducationalLevel);
-        Equal("subject_area", "subject", request.SubjectArea);
-        Equal("country", "country", request.Country);
-        Equal("language", "language", request.Language);
-        Equal("node", "node", request.Node);
-        Equal("review_status", "review", request.ReviewStatus);
-        if (request.Theme is not null)
-        {
-            clauses.Add("f.report_id IN (SELECT report_id FROM report_themes WHERE theme = @theme)");
-            parameters.Add("theme", request.Theme);
-        }
-        if (request.From is { } from) { clauses.Add("f.published_at >= @from"); parameters.Add("from", Database.FormatTime(from)); }
-        if (request.Until is { } until) { clauses.Add("f.published_at < @until"); parameters.Add("until", Database.FormatTime(until)); }
-        return (clauses.Count == 0 ? "1" : string.Join(" AND ", clauses), parameters);
     }
 
     /// <summary>Browsing by filters: the newest <see cref="Window"/> reports that pass them (the published-at indexes serve the order).</summary>
@@ -218,7 +177,7 @@ public sealed class SearchIndex(SqliteDatabase database) : ISearchIndex
         parameters.Add("match", match);
         parameters.Add("window", Window);
         parameters.Add("scan", MaxScanned);
-        if (filters == "1")
+        if (filters == "1 = 1")
         {
             var all = (await connection.QueryAsync<long>(
                 "SELECT rowid FROM report_search WHERE report_search MATCH @match ORDER BY rowid DESC LIMIT @window", parameters)).ToList();
@@ -270,93 +229,23 @@ public sealed class SearchIndex(SqliteDatabase database) : ISearchIndex
     private static async Task<IReadOnlyList<SearchHit>> HitsAsync(System.Data.IDbConnection connection, List<long> ids, string? match)
     {
         if (ids.Count == 0) return [];
-        var rows = (await connection.QueryAsync<SearchHitRow>("""
-            SELECT r.id, r.iri, r.url, r.local_slug, r.title, r.summary_html, r.findings, r.research_context, r.aims, r.methods, r.content_text,
-                   r.author_iri, r.author_name, r.language, r.published_at,
-                   r.methodology, r.educational_level, r.subject_area, r.country, r.review_status, r.themes, r.proof_verified, r.verified_key_id,
-                   COALESCE(a.username, l.username) AS author_username, f.node
+        var rows = (await connection.QueryAsync<SearchResults.HitRow>($"""
+            SELECT {SearchResults.HitColumns}
             FROM json_each(@ids) j CROSS JOIN reports r ON r.id = j.value JOIN search_facets f ON f.report_id = r.id
             LEFT JOIN remote_actors a ON a.iri = r.author_iri LEFT JOIN local_actors l ON l.id = r.local_author_id
             """, new { ids = Ids(ids) })).ToDictionary(r => r.Id);
-        var terms = match is null ? null : Snippets.Terms(match);
-        string SnippetOf(SearchHitRow r)
-        {
-            if (terms is null) return Library.ReportRendering.Excerpt(r.Findings, 280);
-            // The abstract first (it says what the report found), else the body.
-            var abstractText = string.Join(' ', new[] { r.Findings, r.ResearchContext, r.Aims, r.Methods }.Where(t => !string.IsNullOrWhiteSpace(t)));
-            var fromAbstract = Snippets.Make(abstractText, terms);
-            return fromAbstract.Contains(MarkStart) || string.IsNullOrWhiteSpace(r.ContentText) ? fromAbstract : Snippets.Make(r.ContentText, terms);
-        }
-        return ids.Where(rows.ContainsKey).Select(id =>
-        {
-            var r = rows[id];
-            return new SearchHit
-            {
-                Id = r.Id, Iri = r.Iri, Url = r.Url, IsLocal = r.LocalSlug is not null, Title = r.Title, SummaryHtml = r.SummaryHtml,
-                Snippet = SnippetOf(r),
-                AuthorIri = r.AuthorIri, AuthorName = r.AuthorName, AuthorUsername = r.AuthorUsername, Node = r.Node, Language = r.Language,
-                PublishedAt = r.PublishedAt, Methodology = r.Methodology, EducationalLevel = r.EducationalLevel, SubjectArea = r.SubjectArea,
-                Country = r.Country, ReviewStatus = r.ReviewStatus, Themes = r.Themes.Split(' ', StringSplitOptions.RemoveEmptyEntries),
-                Verified = r.LocalSlug is not null || (r.ProofVerified && r.VerifiedKeyId is not null),
-            };
-        }).ToList();
+        return SearchResults.Hits(rows, ids, match);
     }
-
-    private sealed record SearchHitRow
-    {
-        public long Id { get; init; }
-        public string Iri { get; init; } = "";
-        public string Url { get; init; } = "";
-        public string? LocalSlug { get; init; }
-        public string Title { get; init; } = "";
-        public string SummaryHtml { get; init; } = "";
-        public string? Findings { get; init; }
-        public string? ResearchContext { get; init; }
-        public string? Aims { get; init; }
-        public string? Methods { get; init; }
-        public string ContentText { get; init; } = "";
-        public string AuthorIri { get; init; } = "";
-        public string AuthorName { get; init; } = "";
-        public string Language { get; init; } = "";
-        public DateTimeOffset PublishedAt { get; init; }
-        public string? Methodology { get; init; }
-        public string? EducationalLevel { get; init; }
-        public string? SubjectArea { get; init; }
-        public string? Country { get; init; }
-        public string? ReviewStatus { get; init; }
-        public string Themes { get; init; } = "";
-        public bool ProofVerified { get; init; }
-        public string? VerifiedKeyId { get; init; }
-        public string? AuthorUsername { get; init; }
-        public string Node { get; init; } = "";
-    }
-
-    /// <summary>What is counted of the window: each facet's values, and each candidate's publication time (to order text matches by it).</summary>
-    private sealed record WindowFacets(IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Counts, IReadOnlyDictionary<long, string> PublishedAt);
 
     /// <summary>The facet counts over the candidates.</summary>
-    private static async Task<WindowFacets> FacetsAsync(Microsoft.Data.Sqlite.SqliteConnection connection, List<long> candidates)
+    private static async Task<SearchResults.WindowFacets> FacetsAsync(Microsoft.Data.Sqlite.SqliteConnection connection, List<long> candidates)
     {
-        var list = (await FacetRowsAsync(connection, candidates)).Values.ToList();
-        static IReadOnlyList<FacetCount> Count(IEnumerable<string?> values) => values.Where(v => !string.IsNullOrEmpty(v))
-            .GroupBy(v => v!).Select(g => new FacetCount(g.Key, g.Count())).OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal).ToList();
+        var rows = (await FacetRowsAsync(connection, candidates)).Values;
         // CROSS JOIN keeps the id list first: a lookup per id, never a scan of the table probing the list.
         var themes = candidates.Count == 0 ? [] : (await connection.QueryAsync<(string Theme, int Count)>(
             "SELECT t.theme, count(*) FROM json_each(@ids) j CROSS JOIN report_themes t ON t.report_id = j.value GROUP BY t.theme ORDER BY count(*) DESC, t.theme LIMIT 50",
             new { ids = Ids(candidates) })).Select(t => new FacetCount(t.Theme, t.Count)).ToList();
-        var counts = new Dictionary<string, IReadOnlyList<FacetCount>>
-        {
-            ["methodology"] = Count(list.Select(r => r.Methodology)),
-            ["educationalLevel"] = Count(list.Select(r => r.EducationalLevel)),
-            ["subjectArea"] = Count(list.Select(r => r.SubjectArea)),
-            ["country"] = Count(list.Select(r => r.Country)),
-            ["language"] = Count(list.Select(r => r.Language)),
-            ["theme"] = themes,
-            ["node"] = Count(list.Select(r => r.Node)),
-            ["reviewStatus"] = Count(list.Select(r => r.ReviewStatus)),
-            ["year"] = Count(list.Select(r => r.Year)).OrderByDescending(c => c.Value, StringComparer.Ordinal).ToList(),
-        };
-        return new WindowFacets(counts, list.ToDictionary(r => r.ReportId, r => r.PublishedAt));
+        return SearchResults.Count(rows, themes);
     }
 
     private static string Ids(IEnumerable<long> ids) => JsonSerializer.Serialize(ids);

@@ -17,11 +17,16 @@ public sealed class SqliteDeliveryQueue : IDeliveryQueue, IAsyncDisposable
     private readonly GroupCommit<Outcome, bool> _outcomes;
     /// <summary>Claimed rows and when each claim lapses.</summary>
     private readonly Dictionary<long, DateTimeOffset> _claims = [];
+    /// <summary>One claim at a time: a claim reads the claims, queries, and adds to them.</summary>
+    private readonly SemaphoreSlim _claiming = new(1, 1);
 
-    public SqliteDeliveryQueue(SqliteDatabase database, TimeProvider time)
+    private readonly TimeSpan _lease;
+
+    public SqliteDeliveryQueue(SqliteDatabase database, TimeProvider time, Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options)
     {
         _database = database;
         _time = time;
+        _lease = options.Value.DeliveryLease;
         _outcomes = new GroupCommit<Outcome, bool>(database, WriteOutcomesAsync);
     }
 
@@ -32,6 +37,13 @@ public sealed class SqliteDeliveryQueue : IDeliveryQueue, IAsyncDisposable
     private sealed record Outcome(long Id, bool Delivered, int? Status, string? Error, DateTimeOffset At, DateTimeOffset? RetryAt, string? HostUp);
 
     public async Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, int limit, int perHost)
+    {
+        await _claiming.WaitAsync();
+        try { return await ClaimAsync(now, limit, perHost); }
+        finally { _claiming.Release(); }
+    }
+
+    private async Task<IReadOnlyList<DueDelivery>> ClaimAsync(DateTimeOffset now, int limit, int perHost)
     {
         long[] claimed;
         lock (_claims)
@@ -59,7 +71,7 @@ public sealed class SqliteDeliveryQueue : IDeliveryQueue, IAsyncDisposable
             FROM chosen c JOIN outbox o ON o.iri = c.activity_iri
             ORDER BY c.next_attempt_at, c.id
             """, new { now, limit, perHost, failuresToOpen = HostCircuit.FailuresToOpen, claimed })).ToList();
-        lock (_claims) foreach (var delivery in due) _claims[delivery.Id] = now + DeliveryLease.Length;
+        lock (_claims) foreach (var delivery in due) _claims[delivery.Id] = now + _lease;
         return due;
     }
 

@@ -37,7 +37,7 @@ public static class StorageRegistration
         services.AddDialect<IDeliveryQueue, SqliteDeliveryQueue, PostgresDeliveryQueue>();
         services.AddDialect<ISubscriptionStore, SubscriptionStore, PostgresSubscriptionStore>();
         services.AddDialect<Protocol.Signatures.ISignatureSchemeStore, SignatureSchemeStore, PostgresSignatureSchemeStore>();
-        services.AddSingleton<ISearchIndex, SearchIndex>(); // PostgreSQL: next
+        services.AddDialect<ISearchIndex, SearchIndex, PostgresSearchIndex>();
         return services;
     }
 

@@ -39,7 +39,7 @@ public sealed class ThemeGroupStore(Database database)
         if (themes.Count == 0) return [];
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<ThemeGroup>(
-            $"{Select} WHERE g.theme IN @themes OR g.merged_into IN @themes ORDER BY g.theme", new { themes })).ToList();
+            $"{Select} WHERE {database.In("g.theme", "@themes")} OR {database.In("g.merged_into", "@themes")} ORDER BY g.theme", new { themes = themes.ToArray() })).ToList();
     }
 
     /// <summary>How many actors follow a group (accepted follows).</summary>

@@ -46,11 +46,11 @@ public sealed class TokenStore(Database database, TimeProvider time)
     public async Task<(long ActorId, bool IsOperator)?> FindAsync(string token)
     {
         await using var connection = await database.OpenAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<(long ActorId, long IsOperator)?>("""
+        var row = await connection.QuerySingleOrDefaultAsync<(long ActorId, bool IsOperator)?>("""
             SELECT local_actor_id, is_operator FROM api_tokens
             WHERE token_hash = @hash AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > @now)
             """, new { hash = Hash(token), now = time.GetUtcNow() });
-        return row is { } found ? (found.ActorId, found.IsOperator != 0) : null;
+        return row is { } found ? (found.ActorId, found.IsOperator) : null;
     }
 
     /// <summary>Every token, newest first, by its public id.</summary>

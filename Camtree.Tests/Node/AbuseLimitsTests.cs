@@ -148,7 +148,7 @@ public sealed class AbuseLimitsTests : IAsyncDisposable
             var flag = JsonSerializer.Serialize(new { id = $"{flagger.Iri}/flags/{i}", type = "Flag", actor = flagger.Iri, @object = $"{node.BaseUrl}/users/x", content = padding });
             Assert.Equal(202, (await SignedPost.SendAsync($"{node.BaseUrl}/inbox", flag, key)).StatusCode);
         }
-        var entry = await node.Get<InboxStore>().FindAsync($"{flagger.Iri}/flags/0");
+        var entry = await node.Get<IInboxStore>().FindAsync($"{flagger.Iri}/flags/0");
         Assert.NotNull(entry);
         Assert.Equal("", entry.Json);
         Assert.NotNull(entry.ProcessedAt);
@@ -157,7 +157,7 @@ public sealed class AbuseLimitsTests : IAsyncDisposable
         // Sent again, it is still recognised.
         var again = JsonSerializer.Serialize(new { id = $"{flagger.Iri}/flags/0", type = "Flag", actor = flagger.Iri, @object = $"{node.BaseUrl}/users/x" });
         Assert.Equal(202, (await SignedPost.SendAsync($"{node.BaseUrl}/inbox", again, key)).StatusCode);
-        Assert.Equal(30, (await node.Get<InboxStore>().CountAsync()));
+        Assert.Equal(30, (await node.Get<IInboxStore>().CountAsync()));
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class AbuseLimitsTests : IAsyncDisposable
         using var key = liker.SigningKey();
         var like = JsonSerializer.Serialize(new { id = $"{liker.Iri}/likes/1", type = "Like", actor = liker.Iri, @object = $"{node.BaseUrl}/reports/none" });
         Assert.Equal(202, (await SignedPost.SendAsync($"{node.BaseUrl}/inbox", like, key)).StatusCode);
-        var inbox = node.Get<InboxStore>();
+        var inbox = node.Get<IInboxStore>();
         await Eventually.TrueAsync(async () => (await inbox.FindAsync($"{liker.Iri}/likes/1"))?.ProcessedAt is not null, "the Like to be processed");
 
         // Six days on, it is kept whole; eight days on, only its id.

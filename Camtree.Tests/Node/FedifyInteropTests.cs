@@ -226,7 +226,7 @@ public sealed class FedifyInteropTests : IAsyncLifetime
         // Fedify signs what it sends with its Ed25519 key; Camtree verified that proof and recorded its key.
         await FollowFromCamtreeAsync(_node, ana, _peer);
         var note = await _peer.PostAsync("/_control/note", new { content = "<p>Signed twice</p>", to = ana.Iri });
-        var entry = await Eventually.GetAsync(() => _node.Get<InboxStore>().FindAsync(note.Text("create")), "the peer's Create at Camtree");
+        var entry = await Eventually.GetAsync(() => _node.Get<IInboxStore>().FindAsync(note.Text("create")), "the peer's Create at Camtree");
         using var actorRequest = new HttpRequestMessage(HttpMethod.Get, _peer.ActorIri);
         actorRequest.Headers.Accept.ParseAdd("application/activity+json");
         var actor = JsonDocument.Parse(await (await _node.Http.SendAsync(actorRequest)).Content.ReadAsStringAsync()).RootElement;

@@ -82,12 +82,12 @@ public sealed class HostilePeerFaultTests(HostilePeerFaultTests.Fixture fixture)
         var refused = await PostAsync(keyless, Activity(type, keyless, refusedId, $"{Node.BaseUrl}/users/reader"));
         Assert.Equal(401, refused.StatusCode);
         Assert.Contains("could not fetch key", refused.Error);
-        Assert.Null(await Node.Get<InboxStore>().FindAsync(refusedId));
+        Assert.Null(await Node.Get<IInboxStore>().FindAsync(refusedId));
 
         // 2. The key was fetched; then the peer turns hostile while the activity is being applied.
         var actor = Peer.AddActor($"h-{type}-{fault}".ToLowerInvariant());
         var activityId = await ArrangeAndSendAsync(type, actor, fault);
-        var entry = await Eventually.GetAsync(async () => await Node.Get<InboxStore>().FindAsync(activityId) is { } e && (e.ProcessedAt is not null || e.Attempts > 0) ? e : null,
+        var entry = await Eventually.GetAsync(async () => await Node.Get<IInboxStore>().FindAsync(activityId) is { } e && (e.ProcessedAt is not null || e.Attempts > 0) ? e : null,
             $"the {type} to be processed or to fail");
         await AssertOutcomeAsync(type, actor, fault, entry);
 
@@ -250,7 +250,7 @@ public sealed class HostilePeerFaultTests(HostilePeerFaultTests.Fixture fixture)
     {
         var id = JsonDocument.Parse(json).RootElement.GetProperty("id").GetString()!;
         Assert.Equal(202, (await PostAsync(actor, json)).StatusCode);
-        await Eventually.TrueAsync(async () => (await Node.Get<InboxStore>().FindAsync(id))?.ProcessedAt is not null, "the set-up activity to be processed");
+        await Eventually.TrueAsync(async () => (await Node.Get<IInboxStore>().FindAsync(id))?.ProcessedAt is not null, "the set-up activity to be processed");
     }
 
     private async Task<Camtree.Protocol.Delivery.DeliveryOutcome> PostAsync(PeerActor actor, string json)

@@ -67,7 +67,7 @@ public sealed class InboxForwardingTests : IAsyncLifetime
         Article(author, report, "Back from the dead", out var late);
         var lateId = $"{author.Iri}/update-late";
         await SendAsync(author, new { id = lateId, type = "Update", actor = author.Iri, to = Public, @object = late });
-        await Eventually.TrueAsync(async () => (await _node.Get<InboxStore>().FindAsync(lateId))?.ProcessedAt is not null, "the late update");
+        await Eventually.TrueAsync(async () => (await _node.Get<IInboxStore>().FindAsync(lateId))?.ProcessedAt is not null, "the late update");
         var held = await _node.Get<ReportStore>().FindByIriAsync(report);
         Assert.Equal("Second title", held!.Title);
         Assert.NotNull(held.DeletedAt);

@@ -33,7 +33,7 @@ public sealed class InboxSecurityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, follow.StatusCode);
         await Eventually.TrueAsync(async () => (await _receiver.Get<FollowStore>().FindFollowingAsync(reader.Actor.Id, _alice.Iri))?.State == FollowStates.Accepted,
             "the follow to be accepted");
-        _inboxBaseline = await _receiver.Get<InboxStore>().CountAsync(); // the Accept
+        _inboxBaseline = await _receiver.Get<IInboxStore>().CountAsync(); // the Accept
     }
 
     private int _inboxBaseline;
@@ -67,7 +67,7 @@ public sealed class InboxSecurityTests : IAsyncLifetime
 
     private async Task AssertNothingStoredAsync()
     {
-        Assert.Equal(_inboxBaseline, await _receiver.Get<InboxStore>().CountAsync());
+        Assert.Equal(_inboxBaseline, await _receiver.Get<IInboxStore>().CountAsync());
         Assert.Empty(await _receiver.Get<ReportStore>().ListAsync(ReportOrigin.Federated));
     }
 
@@ -206,7 +206,7 @@ public sealed class InboxSecurityTests : IAsyncLifetime
 
         using var bobKey = new SigningKey($"{_bob.Iri}#main-key", _bob.Actor.PrivateKeyPem);
         Assert.Equal(202, (await SendSignedAsync(SharedInbox, Create(_bob.Iri, "Bob's rewrite"), bobKey)).StatusCode);
-        await Eventually.TrueAsync(async () => (await _receiver.Get<InboxStore>().NextUnprocessedAsync(DateTimeOffset.UtcNow, 1)).Count == 0, "the inbox to drain");
+        await Eventually.TrueAsync(async () => await _receiver.Get<IInboxStore>().CountPendingAsync() == 0, "the inbox to drain");
 
         var report = (await _receiver.Get<ReportStore>().FindByIriAsync(reportIri))!;
         Assert.Equal("Alice's findings", report.Title);
@@ -220,7 +220,7 @@ public sealed class InboxSecurityTests : IAsyncLifetime
         var json = CreateJson(_alice.Iri).Replace("\"as:Public\"", $"\"{_alice.Iri}/followers\"");
         var id = JsonDocument.Parse(json).RootElement.GetProperty("id").GetString()!;
         Assert.Equal(202, (await SendSignedAsync(SharedInbox, json, key)).StatusCode);
-        await Eventually.TrueAsync(async () => (await _receiver.Get<InboxStore>().FindAsync(id))?.ProcessedAt is not null, "the Create to be processed");
+        await Eventually.TrueAsync(async () => (await _receiver.Get<IInboxStore>().FindAsync(id))?.ProcessedAt is not null, "the Create to be processed");
         Assert.Empty(await _receiver.Get<ReportStore>().ListAsync(ReportOrigin.Federated));
     }
 
@@ -238,7 +238,7 @@ public sealed class InboxSecurityTests : IAsyncLifetime
         {
             Assert.Equal(202, (await SendSignedAsync(SharedInbox, json, bobKey)).StatusCode);
             var id = JsonDocument.Parse(json).RootElement.GetProperty("id").GetString()!;
-            await Eventually.TrueAsync(async () => (await _receiver.Get<InboxStore>().FindAsync(id))?.ProcessedAt is not null, "processing");
+            await Eventually.TrueAsync(async () => (await _receiver.Get<IInboxStore>().FindAsync(id))?.ProcessedAt is not null, "processing");
         }
         // Alice is still followed, with her own inbox.
         var reader = (await _receiver.Get<ActorStore>().FindByUsernameAsync("reader"))!;
@@ -269,7 +269,7 @@ public sealed class InboxSecurityTests : IAsyncLifetime
         Assert.Equal(202, first.StatusCode);
         Assert.Equal(202, second.StatusCode);
         var id = JsonDocument.Parse(json).RootElement.GetProperty("id").GetString()!;
-        Assert.NotNull(await _receiver.Get<InboxStore>().FindAsync(id));
-        Assert.Equal(_inboxBaseline + 1, await _receiver.Get<InboxStore>().CountAsync());
+        Assert.NotNull(await _receiver.Get<IInboxStore>().FindAsync(id));
+        Assert.Equal(_inboxBaseline + 1, await _receiver.Get<IInboxStore>().CountAsync());
     }
 }

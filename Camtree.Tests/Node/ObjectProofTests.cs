@@ -139,7 +139,7 @@ public sealed class ObjectProofTests
         var outcome = await SignedPost.SendAsync($"{reader.BaseUrl}/inbox", activity.ToJsonString(), ana);
 
         Assert.Equal(202, outcome.StatusCode); // signed by its actor: the HTTP signature stands alone
-        var entry = (await reader.Get<InboxStore>().FindAsync(activity["id"]!.GetValue<string>()))!;
+        var entry = (await reader.Get<IInboxStore>().FindAsync(activity["id"]!.GetValue<string>()))!;
         Assert.False(entry.ProofVerified);
         Assert.Equal($"{ana.Iri}#main-key", entry.SignerKeyId);
     }

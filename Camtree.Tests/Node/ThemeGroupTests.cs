@@ -151,7 +151,7 @@ public sealed class ThemeGroupTests : IAsyncLifetime
         var held = await Eventually.GetAsync(() => _b.Get<ReportStore>().FindByIriAsync(iri), "the report to reach B through the group");
         Assert.Equal("Sentence stems in Year 4", held.Title);
         // B got both Announces; they are one share by the group.
-        await Eventually.TrueAsync(async () => (await _b.Get<InboxStore>().CountAsync()) >= 3, "both Announces at B's inbox");
+        await Eventually.TrueAsync(async () => (await _b.Get<IInboxStore>().CountAsync()) >= 3, "both Announces at B's inbox");
         Assert.Equal([groupIri], await _b.Get<InteractionStore>().ActorsAsync(InteractionKinds.Share, iri));
 
         // On A: the FEP-1b12 Announce embeds the Create exactly as ana signed it (its proof verifies), audience the group;
@@ -271,7 +271,7 @@ public sealed class ThemeGroupRefusalTests
         Assert.Equal(403, (await outside.Get<DeliveryStore>().ForActivityAsync(follow.FollowActivityIri)).Single().LastStatus);
         var group = (await library.Get<ActorStore>().FindByUsernameAsync("oracy"))!;
         Assert.Empty(await library.Get<FollowStore>().ListFollowersAsync(group.Id, state: null));
-        Assert.Equal(0, await library.Get<InboxStore>().CountAsync());
+        Assert.Equal(0, await library.Get<IInboxStore>().CountAsync());
     }
 
     [Fact]
@@ -285,7 +285,7 @@ public sealed class ThemeGroupRefusalTests
             ActivityStreams.MediaType);
         using var response = await node.Http.PostAsync("/users/oracy/inbox", content);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Equal(0, await node.Get<InboxStore>().CountAsync());
+        Assert.Equal(0, await node.Get<IInboxStore>().CountAsync());
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class WorkerResilienceTests : IAsyncLifetime
     {
         var actor = _peer.AddActor("flaky");
         var id = await SendUpdateOfSelfAsync(actor);
-        var inbox = _node.Get<InboxStore>();
+        var inbox = _node.Get<IInboxStore>();
         var signal = _node.Get<WorkSignal<InboxWorker>>();
 
         // Every attempt fails the same way (the actor document now answers 500); each is recorded with its reason and
@@ -95,19 +95,19 @@ public sealed class WorkerResilienceTests : IAsyncLifetime
         await AssertAliveAsync();
         _node.Clock.Advance(InboxLease.Length);
         await Eventually.TrueAsync(() => Task.FromResult(_peer.Hits(actor.Path) >= 3), "the worker to try the activity again after it could not record the failure");
-        Assert.Equal(0, (await _node.Get<InboxStore>().FindAsync(id))!.Attempts);
+        Assert.Equal(0, (await _node.Get<IInboxStore>().FindAsync(id))!.Attempts);
         await AssertAliveAsync();
 
         await using (var connection = await database.OpenAsync())
             await connection.ExecuteAsync("DROP TRIGGER refuse_inbox_failures");
         _node.Clock.Advance(InboxLease.Length);
-        var recorded = await Eventually.GetAsync(async () => await _node.Get<InboxStore>().FindAsync(id) is { Attempts: 1 } e ? e : null,
+        var recorded = await Eventually.GetAsync(async () => await _node.Get<IInboxStore>().FindAsync(id) is { Attempts: 1 } e ? e : null,
             "the failure to be recorded once the database takes it");
         Assert.Contains("answered 500", recorded.LastError);
 
         // And it goes on with other work.
         var other = await SendUpdateOfSelfAsync(_peer.AddActor("later"), fail: false);
-        await Eventually.TrueAsync(async () => (await _node.Get<InboxStore>().FindAsync(other))?.ProcessedAt is not null, "the next activity to be processed");
+        await Eventually.TrueAsync(async () => (await _node.Get<IInboxStore>().FindAsync(other))?.ProcessedAt is not null, "the next activity to be processed");
         await AssertAliveAsync();
     }
 
@@ -199,7 +199,7 @@ public sealed class WorkerResilienceTests : IAsyncLifetime
         });
         using (var key = actor.SigningKey())
             Assert.Equal(202, (await SignedPost.SendAsync($"{node.BaseUrl}/inbox", json, key)).StatusCode);
-        var entry = await Eventually.GetAsync(async () => await node.Get<InboxStore>().FindAsync(id) is { Attempts: 1 } e ? e : null, "the attempt to time out");
+        var entry = await Eventually.GetAsync(async () => await node.Get<IInboxStore>().FindAsync(id) is { Attempts: 1 } e ? e : null, "the attempt to time out");
         Assert.Equal("timed out after 1 s", entry.LastError);
         Assert.True(entry.RetryAt > node.Clock.GetUtcNow());
         Assert.False(node.Get<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);

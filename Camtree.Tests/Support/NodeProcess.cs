@@ -11,7 +11,9 @@ public sealed class NodeProcess : IAsyncDisposable
     private readonly Process _process;
     private NodeProcess(Process process) => _process = process;
 
-    public static async Task<NodeProcess> StartAsync(string baseUrl, string dataDirectory)
+    /// <param name="baseUrl">Where this process listens.</param>
+    /// <param name="settings">More configuration (<c>Camtree:…</c> keys), say a PostgreSQL database and the public URL of several processes.</param>
+    public static async Task<NodeProcess> StartAsync(string baseUrl, string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Camtree.Node.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -22,9 +24,13 @@ public sealed class NodeProcess : IAsyncDisposable
                 "--Camtree:SeedDemo=false", "--Camtree:AllowPrivateNetworks=true", "--Logging:LogLevel:Default=Warning",
             },
             RedirectStandardOutput = true,
+            // The process finds its appsettings.json beside its dll, not in the test's directory.
+            WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // Later arguments win: these override the defaults above (PublicUrl among them).
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.ArgumentList.Add($"--{key}={value}");
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the node process");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -42,7 +42,7 @@ public sealed class PostgresServer
             await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
             await create.ExecuteNonQueryAsync();
         }
-        return $"Host=127.0.0.1;Port={_port};Username=camtree;Database={name};Maximum Pool Size=20";
+        return $"Host=127.0.0.1;Port={_port};Username=camtree;Database={name};Maximum Pool Size=10;Connection Idle Lifetime=10";
     }
 
     private static async Task<PostgresServer> StartAsync()
@@ -64,7 +64,7 @@ public sealed class PostgresServer
         await RunAsync(Path.Combine(binaries, "pg_ctl"),
         [
             "-D", data, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60",
-            "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {directory} -c fsync=off -c max_connections=200", "start",
+            "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {directory} -c fsync=off -c max_connections=1000 -c shared_buffers=32MB", "start",
         ], asRoot);
         var server = new PostgresServer(directory, binaries, port);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(asRoot);

@@ -40,7 +40,16 @@ public sealed class TestNode : IAsyncDisposable
     public IServiceProvider Services => (_app ?? throw new InvalidOperationException("the node is stopped")).Services;
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public static async Task<TestNode> StartAsync(string name, bool seedDemo = false, IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Whether nodes keep their data in PostgreSQL rather than SQLite when a test does not say (<c>CAMTREE_TEST_STORAGE=postgres</c>:
+    /// the whole suite on PostgreSQL).
+    /// </summary>
+    public static bool PostgresByDefault =>
+        string.Equals(Environment.GetEnvironmentVariable("CAMTREE_TEST_STORAGE"), "postgres", StringComparison.OrdinalIgnoreCase);
+
+    /// <param name="postgres">Keep the node's data in a fresh PostgreSQL database of the test cluster (<see cref="PostgresServer"/>)
+    /// rather than in a SQLite file; <see cref="PostgresByDefault"/> when not given.</param>
+    public static async Task<TestNode> StartAsync(string name, bool seedDemo = false, IDictionary<string, string?>? settings = null, bool? postgres = null)
     {
         var baseUrl = $"http://127.0.0.1:{FreePort()}";
         var dataDirectory = Path.Combine(Path.GetTempPath(), "camtree-tests", $"{name}-{Guid.NewGuid():N}");
@@ -54,6 +63,11 @@ public sealed class TestNode : IAsyncDisposable
             ["Camtree:AllowPrivateNetworks"] = "true",
             ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("CAMTREE_TEST_LOG_LEVEL") ?? "Warning",
         };
+        if (postgres ?? PostgresByDefault)
+        {
+            all["Camtree:Storage:Provider"] = "Postgres";
+            all["Camtree:Storage:ConnectionString"] = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
         var node = new TestNode(baseUrl, dataDirectory, all);
         await node.StartAgainAsync();

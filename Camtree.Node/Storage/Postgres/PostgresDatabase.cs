@@ -62,6 +62,8 @@ public sealed class PostgresDatabase : Database
             done.Add(name);
         }
         await transaction.CommitAsync(cancellationToken);
+        // A migration may have made types (citext): the pool learns them, or it cannot read their columns.
+        if (done.Count > 0) await _dataSource.ReloadTypesAsync(cancellationToken);
         return done;
     }
 

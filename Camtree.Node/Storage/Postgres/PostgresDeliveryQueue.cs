@@ -6,11 +6,13 @@ namespace Camtree.Node.Storage.Postgres;
 /// <summary>
 /// The delivery queue's claims on PostgreSQL, shared by every process of the node: a claim is written in the row
 /// (<c>claimed_until</c>), taken with <c>FOR UPDATE SKIP LOCKED</c> so that two processes never take the same row and
-/// neither waits for the other. A killed process's claims lapse after <see cref="DeliveryLease.Length"/> and the rows
+/// neither waits for the other. A killed process's claims lapse after the lease (<see cref="Configuration.NodeOptions.DeliveryLease"/>) and the rows
 /// go to whoever is running. A host's share counts the rows claimed for it by any process.
 /// </summary>
-public sealed class PostgresDeliveryQueue(PostgresDatabase database) : IDeliveryQueue
+public sealed class PostgresDeliveryQueue(PostgresDatabase database, Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options) : IDeliveryQueue
 {
+    private readonly TimeSpan _lease = options.Value.DeliveryLease;
+
     public async Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, int limit, int perHost)
     {
         await using var connection = await database.OpenAsync();
@@ -40,7 +42,7 @@ public sealed class PostgresDeliveryQueue(PostgresDatabase database) : IDelivery
             FROM locked l, outbox o
             WHERE d.id = l.id AND o.iri = d.activity_iri
             RETURNING d.id, d.activity_iri, d.inbox_url, d.host, d.attempts, o.json, o.local_actor_id AS sender_id, d.next_attempt_at
-            """, new { now, until = now + DeliveryLease.Length, limit, perHost, failuresToOpen = HostCircuit.FailuresToOpen })).ToList();
+            """, new { now, until = now + _lease, limit, perHost, failuresToOpen = HostCircuit.FailuresToOpen })).ToList();
         // RETURNING keeps no order: oldest first, as on SQLite.
         return due.OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).ToList();
     }

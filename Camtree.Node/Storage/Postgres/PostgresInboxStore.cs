@@ -136,6 +136,13 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
         return (int)(long)(await count.ExecuteScalarAsync())!;
     }
 
+    public async Task<int> CountPendingAsync()
+    {
+        await using var connection = await database.OpenNpgsqlAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM inbox WHERE processed_at IS NULL AND failed_at IS NULL", connection);
+        return (int)(long)(await count.ExecuteScalarAsync())!;
+    }
+
     private static async Task<List<InboxEntry>> ReadAsync(NpgsqlCommand command)
     {
         var entries = new List<InboxEntry>();

@@ -34,7 +34,9 @@ public abstract class InboxStoreContract : IAsyncLifetime
     {
         Assert.True(await Inbox.RecordAsync(Entry("a")));
         Assert.False(await Inbox.RecordAsync(Entry("a") with { Json = "{}" }));
-        Assert.Equal(1, await Inbox.CountAsync());
+        Assert.True(await Inbox.RecordAsync(Entry("done", done: true)));
+        Assert.Equal(2, await Inbox.CountAsync());
+        Assert.Equal(1, await Inbox.CountPendingAsync());
         var stored = (await Inbox.FindAsync(Entry("a").ActivityIri))!;
         Assert.Equal("""{"id":"a"}""", stored.Json);
         Assert.True(stored.ProofVerified);

@@ -1,41 +1,39 @@
 using Camtree.Node.Library.Search;
 using Camtree.Node.Storage;
+using Camtree.Tests.Support;
 using Dapper;
 
-namespace Camtree.Tests.Node;
+namespace Camtree.Tests.Node.Contracts;
 
 /// <summary>
-/// Search at the store level, against a real SQLite database and no HTTP: diacritics, phrases, prefixes, exclusions,
-/// filters and facet counts, paging, snippets, search consent, withdrawals, and the query parser's refusals.
+/// The search contract (<see cref="ISearchIndex"/>), at the store level against a real database and no HTTP, the same on
+/// SQLite and PostgreSQL: diacritics, phrases, prefixes, exclusions, filters and facet counts, paging, snippets, search
+/// consent, withdrawals, and the query parser's refusals.
 /// </summary>
-public sealed class SearchIndexTests : IAsyncLifetime
+public abstract class SearchIndexContract : IAsyncLifetime
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "camtree-tests", $"search-{Guid.NewGuid():N}");
-    private SqliteDatabase _database = null!;
+    private Database _database = null!;
     private ReportStore _reports = null!;
-    private SearchIndex _index = null!;
+    private ISearchIndex _index = null!;
     private long _localAuthor;
     private int _next;
 
+    /// <summary>A migrated database of the dialect under test, and its search index.</summary>
+    protected abstract Task<(Database Database, ISearchIndex Index)> CreateAsync();
+
+    protected abstract Task CleanUpAsync();
+
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_directory);
-        _database = new SqliteDatabase(Path.Combine(_directory, "camtree.db"));
-        await Migrator.MigrateAsync(_database);
+        (_database, _index) = await CreateAsync();
         _reports = new ReportStore(_database);
-        _index = new SearchIndex(_database);
         _localAuthor = (await new ActorStore(_database).CreateAsync(new LocalActor
         {
             Username = "ana", ActorType = "Person", DisplayName = "Ana", PrivateKeyPem = "-", PublicKeyPem = "-", CreatedAt = DateTimeOffset.UtcNow,
         })).Id;
     }
 
-    public Task DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => CleanUpAsync();
 
     private async Task<ReportRow> LocalAsync(string title, string findings = "", string methodology = "lesson-study", string language = "en",
         string themes = "", string body = "", string country = "GB", int year = 2026)
@@ -193,8 +191,8 @@ public sealed class SearchIndexTests : IAsyncLifetime
         // A remote author without indexable (missing means no), then with it.
         await using (var connection = await _database.OpenAsync())
             await connection.ExecuteAsync("""
-                INSERT INTO remote_actors (iri, actor_type, inbox, fetched_at, indexable) VALUES ('https://there.example/users/bo', 'Person', 'https://there.example/inbox', '2026-01-01T00:00:00.000Z', 0)
-                """);
+                INSERT INTO remote_actors (iri, actor_type, inbox, fetched_at, indexable) VALUES ('https://there.example/users/bo', 'Person', 'https://there.example/inbox', @at, FALSE)
+                """, new { at = DateTimeOffset.UtcNow });
         await _reports.UpsertRemoteAsync(new ReportRow
         {
             Iri = "https://there.example/reports/1", AuthorIri = "https://there.example/users/bo", AuthorName = "Bo", Title = "Remote questioning study",
@@ -203,7 +201,7 @@ public sealed class SearchIndexTests : IAsyncLifetime
         });
         Assert.Equal(0, (await SearchAsync(("q", "remote"))).Total);
         await using (var connection = await _database.OpenAsync())
-            await connection.ExecuteAsync("UPDATE remote_actors SET indexable = 1 WHERE iri = 'https://there.example/users/bo'");
+            await connection.ExecuteAsync("UPDATE remote_actors SET indexable = TRUE WHERE iri = 'https://there.example/users/bo'");
         await _reports.ReindexAuthorAsync("https://there.example/users/bo");
         var found = await SearchAsync(("q", "remote"));
         Assert.Equal(1, found.Total);
@@ -226,4 +224,32 @@ public sealed class SearchIndexTests : IAsyncLifetime
         Assert.Null(request);
         Assert.Contains(reason, errors[name][0]);
     }
+}
+
+/// <summary>The search contract on SQLite (<see cref="SearchIndex"/>: FTS5).</summary>
+public sealed class SqliteSearchIndexContract : SearchIndexContract
+{
+    private ScratchDatabase _scratch = null!;
+
+    protected override async Task<(Database, ISearchIndex)> CreateAsync()
+    {
+        _scratch = await ScratchDatabase.CreateAsync("search");
+        return (_scratch.Database, new SearchIndex(_scratch.Database));
+    }
+
+    protected override async Task CleanUpAsync() => await _scratch.DisposeAsync();
+}
+
+/// <summary>The search contract on PostgreSQL (<see cref="Camtree.Node.Storage.Postgres.PostgresSearchIndex"/>: tsvector and GIN).</summary>
+public sealed class PostgresSearchIndexContract : SearchIndexContract
+{
+    private Camtree.Node.Storage.Postgres.PostgresDatabase _database = null!;
+
+    protected override async Task<(Database, ISearchIndex)> CreateAsync()
+    {
+        _database = await PostgresServer.CreateMigratedDatabaseAsync();
+        return (_database, new Camtree.Node.Storage.Postgres.PostgresSearchIndex(_database));
+    }
+
+    protected override async Task CleanUpAsync() => await _database.DisposeAsync();
 }
