@@ -38,6 +38,8 @@ public sealed record Options
     public int WaitQuietSeconds { get; init; }
     /// <summary>Leave the nodes' data directories in place for inspection.</summary>
     public bool KeepData { get; init; }
+    /// <summary>An empty PostgreSQL database: the inbox is measured again on it, with two node processes sharing it.</summary>
+    public string? Postgres { get; init; }
 
     public const string Usage = """
         Camtree benchmark: inbox throughput, fan-out and node memory, against a raw Kestrel baseline, in one run.
@@ -55,6 +57,8 @@ public sealed record Options
                               DeliveryWorker allows to those hosts, min(Parallelism, PerHostInFlight × hosts))
           --wait-quiet N      before each timed part wait up to N s for other processes to use < 10 % of the
                               cores (default 0: no wait; what others used is reported either way)
+          --postgres CS       also measure the inbox on PostgreSQL (CS: an empty database's Npgsql connection string),
+                              two node processes on it, the load spread over both
           --skip-inbox, --skip-fanout, --keep-data
         """;
 
@@ -80,6 +84,7 @@ public sealed record Options
                 case "--skip-inbox": options = options with { SkipInbox = true }; break;
                 case "--skip-fanout": options = options with { SkipFanOut = true }; break;
                 case "--keep-data": options = options with { KeepData = true }; break;
+                case "--postgres": options = options with { Postgres = Value() }; break;
                 case "-h" or "--help": return null;
                 default: throw new ArgumentException($"unknown option {name}");
             }

@@ -93,6 +93,10 @@ try
     if (!options.SkipInbox)
         await InboxPhaseAsync();
 
+    // 2b. The same on PostgreSQL: two node processes on one database, the load spread over both.
+    if (!options.SkipInbox && options.Postgres is not null)
+        await PostgresInboxPhaseAsync(options.Postgres);
+
     // 3. Fan-out: a prepared node publishes one report to N followers behind M shared inboxes.
     if (!options.SkipFanOut)
         await FanOutPhaseAsync();
@@ -184,6 +188,46 @@ async Task InboxPhaseAsync()
     Log($"  node memory: VmHWM {report.InboxMemory.Value.HighWaterMiB:N0} MiB, largest sampled VmRSS {report.InboxMemory.Value.MaxSampledRssMiB:N0} MiB");
 }
 
+async Task PostgresInboxPhaseAsync(string connectionString)
+{
+    var dataDirectory = Path.Combine(scratch, "inbox-postgres");
+    string[] urls = [$"http://127.0.0.1:{ServerProcess.FreePort()}", $"http://127.0.0.1:{ServerProcess.FreePort()}"];
+    // Both processes are one node: one public URL (the first's), one database. The load goes to each directly.
+    string[] postgres = ["--Camtree:Storage:Provider=Postgres", $"--Camtree:Storage:ConnectionString={connectionString}"];
+    await using var first = await StartNodeAsync("node A (PostgreSQL)", urls[0], dataDirectory, [.. postgres, $"--Camtree:PublicUrl={urls[0]}"]);
+    await using var second = await StartNodeAsync("node B (PostgreSQL)", urls[1], dataDirectory, [.. postgres, $"--Camtree:PublicUrl={urls[0]}"]);
+    await using var database = new Camtree.Node.Storage.Postgres.PostgresDatabase(connectionString);
+    using var client = LoadGenerator.NewClient(options.Concurrency);
+    Log($"inbox on PostgreSQL: POST {urls[0]}/inbox and {urls[1]}/inbox in turn, {options.Concurrency} workers");
+
+    // Signed for the process each goes to (the signature covers the host).
+    var posts = urls.Select((url, n) => new InboxPosts(peer.Sender, new Uri(url + "/inbox"), $"{runId}-pg{n}")).ToArray();
+    var warmPool = posts.Select(p => p.SignMany(0, 2_000)).ToArray();
+    var warm = await LoadGenerator.RunAsync(client, options.Concurrency, Seconds(options.WarmupSeconds), 4_000,
+        i => posts[i % 2].ToRequest(warmPool[i % 2][i / 2]), HttpStatusCode.Accepted, first.Process);
+    Log($"  warm-up (pre-signed): {warm.Describe(noteRunningOut: false)}");
+    if (warm.Accepted == 0)
+    {
+        report.PostgresInboxError = $"warm-up accepted nothing: {warm.FirstError}; node A: {first.RecentOutput()}";
+        return;
+    }
+    var count = (int)Math.Clamp(Math.Max(warm.RatePerSecond * 3, 2_000) * options.Seconds, 2_000, 200_000) / 2 * 2;
+    var pools = posts.Select(p => p.SignMany(2_000, count / 2)).ToArray();
+    await WaitForInboxWorkerAsync(database, TimeSpan.FromSeconds(120));
+    await QuietAsync("the timed PostgreSQL inbox window", first.Process);
+    var result = await LoadGenerator.RunAsync(client, options.Concurrency, Seconds(options.Seconds), count,
+        i => posts[i % 2].ToRequest(pools[i % 2][i / 2]), HttpStatusCode.Accepted, first.Process);
+    Log($"  timed (pre-signed):   {result.Describe()}");
+    report.PostgresInbox = result;
+    await using (var connection = await database.OpenAsync())
+    {
+        report.PostgresInboxRows = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM inbox WHERE activity_iri LIKE @pattern", new { pattern = $"%/activities/{runId}-pg%" });
+        report.PostgresInboxBacklogAtEnd = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM inbox WHERE processed_at IS NULL");
+    }
+    Log($"  {report.PostgresInboxRows:N0} rows recorded in all (warm-up included); backlog at the end {report.PostgresInboxBacklogAtEnd:N0}");
+}
+
 async Task FanOutPhaseAsync()
 {
     var dataDirectory = Path.Combine(scratch, "fanout-node");
@@ -222,13 +266,15 @@ async Task FanOutPhaseAsync()
     Log($"  node memory: VmHWM {report.FanOutMemory.Value.HighWaterMiB:N0} MiB, largest sampled VmRSS {report.FanOutMemory.Value.MaxSampledRssMiB:N0} MiB");
 }
 
-async Task<ServerProcess> StartNodeAsync(string name, string url, string dataDirectory) =>
+async Task<ServerProcess> StartNodeAsync(string name, string url, string dataDirectory, string[]? more = null) =>
     await ServerProcess.StartAsync(name, nodeDll,
     [
         "--urls", url, $"--Camtree:PublicUrl={url}", $"--Camtree:DataDirectory={dataDirectory}", "--Camtree:SeedDemo=false",
         "--Camtree:AllowPrivateNetworks=true", "--Camtree:NodeName=Benchmark node", "--Logging:LogLevel:Default=Warning",
         // The load driver is one sending host on one address: the per-host inbox limit would measure itself.
         "--Camtree:Limits:InboxBurstPerHost=1000000", "--Camtree:Limits:InboxPerSecondPerHost=1000000",
+        // Later settings win (a second process's public URL is the first's).
+        .. more ?? [],
     ], url + "/nodeinfo/2.1");
 
 async Task QuietAsync(string what, Process server)

@@ -16,6 +16,11 @@ public sealed class Report
     public long InboxBacklogAtEnd { get; set; }
     public TimeSpan? InboxDrain { get; set; }
     public (double HighWaterMiB, double MaxSampledRssMiB)? InboxMemory { get; set; }
+    /// <summary>The inbox on PostgreSQL, two node processes, the load spread over both; rows recorded and backlog.</summary>
+    public LoadResult? PostgresInbox { get; set; }
+    public long PostgresInboxRows { get; set; }
+    public long PostgresInboxBacklogAtEnd { get; set; }
+    public string? PostgresInboxError { get; set; }
 
     public List<FanOutResult> FanOuts { get; } = [];
     public List<(int Workers, LoadResult Result)> FanOutReferences { get; } = [];
@@ -42,6 +47,13 @@ public sealed class Report
                 "", InboxDrain is { } d ? $"inbox worker drained the backlog {d.TotalSeconds:0.0} s after the window" : "inbox worker did NOT drain within 120 s"));
         }
         else if (InboxError is not null) rows.Add(("inbox", "FAILED", "", InboxError));
+        if (PostgresInbox is { } pg)
+        {
+            rows.Add(("inbox on PostgreSQL, 2 processes", $"{pg.RatePerSecond:N0} /s", Ratio(pg.RatePerSecond),
+                $"p50 {pg.Percentile(0.5):0.0} ms, p99 {pg.Percentile(0.99):0.0} ms; {pg.Cpu}{Errors(pg)}"));
+            rows.Add(("  recorded rows / backlog", $"{PostgresInboxRows:N0} / {PostgresInboxBacklogAtEnd:N0}", "", "both processes' workers apply what either recorded"));
+        }
+        else if (PostgresInboxError is not null) rows.Add(("inbox on PostgreSQL", "FAILED", "", PostgresInboxError));
 
         for (var i = 0; i < FanOuts.Count; i++)
         {

@@ -20,7 +20,7 @@ public static class AdminEndpoints
         admin.MapPost("/deliveries/retry", async (DeliverySelection selection, DeliveryStore deliveries, Jobs.WorkSignal<Jobs.DeliveryWorker> signal, TimeProvider time) =>
         {
             var count = await deliveries.RetryAsync(selection.Id, selection.Host, time.GetUtcNow());
-            signal.Notify();
+            signal.Announce();
             return Results.Ok(new { requeued = count });
         });
         admin.MapPost("/deliveries/drop", async (DeliverySelection selection, DeliveryStore deliveries) =>

@@ -54,7 +54,7 @@ public sealed class InboxReceiver(
             ReceivedAt = now,
             ProcessedAt = handled ? null : now,
         }, signerHost, cancellationToken);
-        if (isNew && handled) signal.Notify();
+        if (isNew && handled) signal.Announce();
         return InboxVerdict.Accepted;
     }
 }

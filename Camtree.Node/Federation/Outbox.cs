@@ -55,7 +55,7 @@ public sealed class Outbox(
             }
             return 0;
         });
-        signal.Notify();
+        signal.Announce();
     }
 
     /// <summary>
@@ -84,7 +84,7 @@ public sealed class Outbox(
             if (isNew) await deliveries.EnqueueAsync(work, activityIri, inboxes.Where(policy.AllowsUrl), now);
             return isNew;
         });
-        if (forwarded) signal.Notify();
+        if (forwarded) signal.Announce();
         return forwarded;
     }
 

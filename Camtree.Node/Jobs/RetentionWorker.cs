@@ -7,10 +7,11 @@ namespace Camtree.Node.Jobs;
 /// <summary>
 /// Keeps what peers sent from growing without end: every hour (and at start) the bodies of inbox activities
 /// processed or given up more than <see cref="LimitsOptions.InboxRetentionDays"/> ago are pruned, their ids kept so a
-/// repeat is still recognised. (Mastodon keeps no received activity at all once it is applied.)
+/// repeat is still recognised. (Mastodon keeps no received activity at all once it is applied.) One process of the
+/// node prunes at a time (<see cref="IJobLock"/>); the others leave the pass to it.
 /// </summary>
 public sealed class RetentionWorker(
-    IInboxStore inbox, WorkSignal<RetentionWorker> signal, IOptions<NodeOptions> options, TimeProvider time, ILogger<RetentionWorker> logger)
+    IInboxStore inbox, IJobLock jobs, WorkSignal<RetentionWorker> signal, IOptions<NodeOptions> options, TimeProvider time, ILogger<RetentionWorker> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
@@ -19,6 +20,13 @@ public sealed class RetentionWorker(
         ResilientLoop.RunAsync(nameof(RetentionWorker), PassAsync, logger, stoppingToken);
 
     private async Task PassAsync(CancellationToken stoppingToken)
+    {
+        await using (var held = await jobs.TryAcquireAsync(nameof(RetentionWorker), stoppingToken))
+            if (held is not null) await PruneAsync(stoppingToken);
+        await signal.WaitAsync(Interval, stoppingToken);
+    }
+
+    private async Task PruneAsync(CancellationToken stoppingToken)
     {
         var now = time.GetUtcNow();
         var before = now - options.Value.Limits.InboxRetention;
@@ -30,6 +38,5 @@ public sealed class RetentionWorker(
             total += pruned;
         } while (pruned > 0 && !stoppingToken.IsCancellationRequested);
         if (total > 0) logger.LogInformation("Pruned the bodies of {Count} inbox activities older than {Before:O}", total, before);
-        await signal.WaitAsync(Interval, stoppingToken);
     }
 }

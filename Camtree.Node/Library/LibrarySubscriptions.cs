@@ -32,7 +32,7 @@ public sealed class LibrarySubscriptions(
             Kind = SubscriptionKinds.Library, ActorIri = iri, CollectionIri = actor.Reports,
             Origin = new Uri(iri).GetLeftPart(UriPartial.Authority), State = SubscriptionStates.Following, NextRunAt = now, CreatedAt = now,
         });
-        signal.Notify();
+        signal.Announce();
         return (await store.FindAsync(iri))!;
     }
 
@@ -43,7 +43,7 @@ public sealed class LibrarySubscriptions(
     {
         var iri = await ResolveAsync(library, cancellationToken);
         if (!await store.RunNowAsync(iri, time.GetUtcNow(), fromStart: false)) return false;
-        signal.Notify();
+        signal.Announce();
         return true;
     }
 
@@ -73,7 +73,7 @@ public sealed class LibrarySubscriptions(
             Kind = SubscriptionKinds.Actor, ActorIri = actorIri, CollectionIri = "",
             Origin = new Uri(actorIri).GetLeftPart(UriPartial.Authority), State = SubscriptionStates.Backfilling, NextRunAt = now, CreatedAt = now,
         });
-        signal.Notify();
+        signal.Announce();
     }
 
     private async Task<string> ResolveAsync(string library, CancellationToken cancellationToken)

@@ -38,6 +38,12 @@ public static class StorageRegistration
         services.AddDialect<ISubscriptionStore, SubscriptionStore, PostgresSubscriptionStore>();
         services.AddDialect<Protocol.Signatures.ISignatureSchemeStore, SignatureSchemeStore, PostgresSignatureSchemeStore>();
         services.AddDialect<ISearchIndex, SearchIndex, PostgresSearchIndex>();
+        services.AddDialect<IJobLock, ProcessJobLock, PostgresJobLock>();
+
+        // Several processes wake each other's workers through PostgreSQL (LISTEN/NOTIFY); SQLite's one process needs no one told.
+        services.AddSingleton<PostgresWakeups>();
+        services.AddSingleton<Jobs.IWorkBroadcast>(sp => IsPostgres(sp) ? sp.GetRequiredService<PostgresWakeups>() : new Jobs.ThisProcessOnly());
+        services.AddSingleton<IHostedService>(sp => IsPostgres(sp) ? sp.GetRequiredService<PostgresWakeups>() : new Jobs.NothingToListenFor());
         return services;
     }
 

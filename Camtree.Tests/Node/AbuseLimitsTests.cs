@@ -138,8 +138,15 @@ public sealed class AbuseLimitsTests : IAsyncDisposable
         var peer = await PeerAsync();
         var flagger = peer.AddActor("flagger");
         using var key = flagger.SigningKey();
-        var database = node.Get<SqliteDatabase>().Path;
-        long Size() => new FileInfo(database).Length + (File.Exists(database + "-wal") ? new FileInfo(database + "-wal").Length : 0);
+        var store = node.Get<Database>();
+        // The file and its WAL on SQLite; what PostgreSQL keeps of the database.
+        long Size()
+        {
+            if (store is SqliteDatabase sqlite)
+                return new FileInfo(sqlite.Path).Length + (File.Exists(sqlite.Path + "-wal") ? new FileInfo(sqlite.Path + "-wal").Length : 0);
+            using var connection = store.OpenAsync().GetAwaiter().GetResult();
+            return Dapper.SqlMapper.ExecuteScalar<long>(connection, "SELECT pg_database_size(current_database())");
+        }
         var before = Size();
 
         var padding = new string('x', 900 * 1024);

@@ -58,3 +58,25 @@ public sealed class CopyToPostgresTests
         return string.Join("\n", reports.ToString(), search.ToString(), actor.GetProperty("publicKey").ToString());
     }
 }
+
+/// <summary>A copy that meets a value it cannot convert stops, says where, and leaves the PostgreSQL database as it was.</summary>
+public sealed class CopyToPostgresRefusalTests
+{
+    [Fact]
+    public async Task A_value_that_is_not_what_its_column_holds_stops_the_copy_and_nothing_is_left_half_copied()
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        await using var sqlite = await TestNode.StartAsync("copy-broken", seedDemo: true, postgres: false);
+        await using (var connection = await sqlite.Get<SqliteDatabase>().OpenAsync())
+            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE reports SET received_at = 'last tuesday' WHERE id = (SELECT max(id) FROM reports)");
+        await sqlite.StopAsync();
+
+        var output = new StringWriter();
+        Assert.Equal(1, await NodeCommandLine.RunAsync(
+            ["storage", "copy-to-postgres", "--data-dir", sqlite.DataDirectory, "--connection-string", connectionString], output));
+        Assert.Contains("nothing was copied: reports.received_at: 'last tuesday' is not a time", output.ToString());
+        await using var postgres = new Camtree.Node.Storage.Postgres.PostgresDatabase(connectionString);
+        await using var check = await postgres.OpenAsync();
+        Assert.Equal(0, await Dapper.SqlMapper.ExecuteScalarAsync<long>(check, "SELECT count(*) FROM local_actors"));
+    }
+}

@@ -207,7 +207,7 @@ public sealed class HostilePeerFaultTests(HostilePeerFaultTests.Fixture fixture)
             await using var connection = await Node.Get<Database>().OpenAsync();
             return await connection.QuerySingleOrDefaultAsync<DeliveryRow>("""
                 SELECT d.* FROM deliveries d JOIN outbox o ON o.iri = d.activity_iri
-                WHERE o.activity_type = 'Accept' AND instr(o.json, @followIri) > 0 AND d.attempts > 0
+                WHERE o.activity_type = 'Accept' AND o.json LIKE '%' || @followIri || '%' AND d.attempts > 0
                 """, new { followIri });
         }, "the Accept's delivery to be tried");
         if (fault is PeerFault.MalformedJson or PeerFault.OversizedBody)

@@ -230,7 +230,9 @@ public sealed class LibrarySubscriptionTests : IAsyncLifetime
         var tampered = await PublishAsync(ana, "Exit tickets in Year 10");
         // What A's library serves for the second report is changed after it was signed, as a compromised store would.
         await using (var connection = await _a.Get<Database>().OpenAsync())
-            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE reports SET signed_json = json_set(signed_json, '$.name', 'Exit tickets, altered') WHERE iri = @tampered", new { tampered });
+            await Dapper.SqlMapper.ExecuteAsync(connection, _a.Get<Database>().Dialect == SqlDialect.Postgres
+                ? "UPDATE reports SET signed_json = jsonb_set(signed_json::jsonb, '{name}', '\"Exit tickets, altered\"')::text WHERE iri = @tampered"
+                : "UPDATE reports SET signed_json = json_set(signed_json, '$.name', 'Exit tickets, altered') WHERE iri = @tampered", new { tampered });
         var operatorB = await _b.AddPractitionerAsync("opb", "Operator B", isOperator: true);
         await SubscribeAsync(operatorB, _a);
         var subscription = await WaitSyncedAsync(operatorB, _a, 2);

@@ -298,13 +298,13 @@ public sealed class ThemeGroupRefusalTests
         await node.StopAsync();
 
         var list = new StringWriter();
-        Assert.Equal(0, await NodeCommandLine.RunAsync(["theme", "list", "--data-dir", node.DataDirectory], list));
+        Assert.Equal(0, await NodeCommandLine.RunAsync(["theme", "list", "--data-dir", node.DataDirectory, .. node.StorageArguments], list));
         Assert.Contains("oracy\t@oracy@", list.ToString());
         var refused = new StringWriter();
-        Assert.Equal(1, await NodeCommandLine.RunAsync(["theme", "merge", "nothing", "oracy", "--data-dir", node.DataDirectory], refused));
+        Assert.Equal(1, await NodeCommandLine.RunAsync(["theme", "merge", "nothing", "oracy", "--data-dir", node.DataDirectory, .. node.StorageArguments], refused));
         Assert.Contains("there is no theme 'nothing'", refused.ToString());
         var merged = new StringWriter();
-        Assert.Equal(0, await NodeCommandLine.RunAsync(["theme", "merge", "talk", "oracy", "--data-dir", node.DataDirectory], merged));
+        Assert.Equal(0, await NodeCommandLine.RunAsync(["theme", "merge", "talk", "oracy", "--data-dir", node.DataDirectory, .. node.StorageArguments], merged));
         Assert.Contains("merged #talk into #oracy", merged.ToString());
 
         await node.StartAgainAsync();

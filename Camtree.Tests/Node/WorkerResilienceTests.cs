@@ -21,7 +21,8 @@ public sealed class WorkerResilienceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _node = await TestNode.StartAsync("resilience");
+        // SQLite on purpose: the tests make it refuse writes with triggers.
+        _node = await TestNode.StartAsync("resilience", postgres: false);
         _peer = await HostilePeer.StartAsync();
         await _node.AddPractitionerAsync("reader", "Reader");
     }

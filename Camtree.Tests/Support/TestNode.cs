@@ -33,6 +33,10 @@ public sealed class TestNode : IAsyncDisposable
     public string BaseUrl { get; }
     public string Authority => new Uri(BaseUrl).Authority;
     public string DataDirectory => _dataDirectory;
+    /// <summary>The node's database settings as command-line arguments, for the operator commands run against its data.</summary>
+    public string[] StorageArguments => _settings.TryGetValue("Camtree:Storage:Provider", out var provider) && provider is not null
+        ? [$"--Camtree:Storage:Provider={provider}", $"--Camtree:Storage:ConnectionString={_settings["Camtree:Storage:ConnectionString"]}"]
+        : [];
     /// <summary>The node's clock: real time plus an offset the test can move forward.</summary>
     public OffsetTimeProvider Clock { get; } = new();
     /// <summary>An unauthenticated client for the node.</summary>
