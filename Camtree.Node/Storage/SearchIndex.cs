@@ -97,7 +97,7 @@ public sealed class SearchIndex(SqliteDatabase database) : ISearchIndex
     public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenSqliteAsync(cancellationToken);
-        var (filterSql, parameters) = SearchResults.Filters(request, SqlDialect.Sqlite);
+        var (filterSql, parameters) = SearchResults.Filters(request);
         var (candidates, complete) = request.Match is null
             ? await BrowseCandidatesAsync(connection, filterSql, parameters)
             : await TextCandidatesAsync(connection, request.Match, filterSql, parameters);

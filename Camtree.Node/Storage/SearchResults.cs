@@ -28,10 +28,10 @@ internal static class SearchResults
     internal sealed record WindowFacets(IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Counts, IReadOnlyDictionary<long, string> PublishedAt);
 
     /// <summary>
-    /// The filters of a search as SQL over <c>search_facets f</c>, and their parameters. Times are bound as the dialect
-    /// stores them; with no filter the condition is true.
+    /// The filters of a search as SQL over <c>search_facets f</c>, and their parameters (times bound as each database stores
+    /// them, by <see cref="Database"/>'s time handler); with no filter the condition is true.
     /// </summary>
-    internal static (string Sql, DynamicParameters Parameters) Filters(SearchRequest request, SqlDialect dialect)
+    internal static (string Sql, DynamicParameters Parameters) Filters(SearchRequest request)
     {
         var clauses = new List<string>();
         var parameters = new DynamicParameters();
@@ -53,9 +53,8 @@ internal static class SearchResults
             clauses.Add("f.report_id IN (SELECT report_id FROM report_themes WHERE theme = @theme)");
             parameters.Add("theme", request.Theme);
         }
-        object Time(DateTimeOffset time) => dialect == SqlDialect.Sqlite ? Database.FormatTime(time) : time.ToUniversalTime();
-        if (request.From is { } from) { clauses.Add("f.published_at >= @from"); parameters.Add("from", Time(from)); }
-        if (request.Until is { } until) { clauses.Add("f.published_at < @until"); parameters.Add("until", Time(until)); }
+        if (request.From is { } from) { clauses.Add("f.published_at >= @from"); parameters.Add("from", from); }
+        if (request.Until is { } until) { clauses.Add("f.published_at < @until"); parameters.Add("until", until); }
         return (clauses.Count == 0 ? "1 = 1" : string.Join(" AND ", clauses), parameters);
     }
 

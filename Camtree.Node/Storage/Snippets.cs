@@ -66,6 +66,7 @@ public static partial class Snippets
     [GeneratedRegex("\"((?:[^\"]|\"\")*)\"(\\*)?")]
     private static partial Regex QuotedTerm();
 
+    /// <summary>A word as the indexes see one (letters, digits and marks); the PostgreSQL query builder splits terms by it too.</summary>
     [GeneratedRegex(@"[\p{L}\p{N}\p{M}]+")]
-    private static partial Regex Words();
+    internal static partial Regex Words();
 }

@@ -13,7 +13,6 @@ namespace Camtree.Node.Storage;
 public sealed class SqliteDeliveryQueue : IDeliveryQueue, IAsyncDisposable
 {
     private readonly SqliteDatabase _database;
-    private readonly TimeProvider _time;
     private readonly GroupCommit<Outcome, bool> _outcomes;
     /// <summary>Claimed rows and when each claim lapses.</summary>
     private readonly Dictionary<long, DateTimeOffset> _claims = [];
@@ -22,18 +21,17 @@ public sealed class SqliteDeliveryQueue : IDeliveryQueue, IAsyncDisposable
 
     private readonly TimeSpan _lease;
 
-    public SqliteDeliveryQueue(SqliteDatabase database, TimeProvider time, Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options)
+    public SqliteDeliveryQueue(SqliteDatabase database, Microsoft.Extensions.Options.IOptions<Configuration.NodeOptions> options)
     {
         _database = database;
-        _time = time;
         _lease = options.Value.DeliveryLease;
         _outcomes = new GroupCommit<Outcome, bool>(database, WriteOutcomesAsync);
     }
 
-    /// <summary>Transactions the outcome writer has committed (each holds one or more outcomes).</summary>
-    public long OutcomeTransactions => _outcomes.Transactions;
-
-    /// <summary>What became of one attempt: delivered (and its host is up), or failed (tried again at RetryAt, or given up when null).</summary>
+    /// <summary>
+    /// What became of one attempt: delivered at At (and its host is up), or failed (tried again at RetryAt, or given up when null;
+    /// a failure has no time of its own to record).
+    /// </summary>
     private sealed record Outcome(long Id, bool Delivered, int? Status, string? Error, DateTimeOffset At, DateTimeOffset? RetryAt, string? HostUp);
 
     public async Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, int limit, int perHost)
@@ -79,7 +77,7 @@ public sealed class SqliteDeliveryQueue : IDeliveryQueue, IAsyncDisposable
         RecordAsync(new Outcome(id, Delivered: true, status, null, at, null, hostUp));
 
     public Task MarkAttemptFailedAsync(long id, int? status, string? error, DateTimeOffset? retryAt) =>
-        RecordAsync(new Outcome(id, Delivered: false, status, error, _time.GetUtcNow(), retryAt, null));
+        RecordAsync(new Outcome(id, Delivered: false, status, error, default, retryAt, null));
 
     /// <summary>Writes an outcome and then ends its claim; when the write fails, the claim is left to lapse.</summary>
     private async Task RecordAsync(Outcome outcome)

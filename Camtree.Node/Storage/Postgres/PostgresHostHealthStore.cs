@@ -42,14 +42,7 @@ public sealed class PostgresHostHealthStore(PostgresDatabase database) : IHostHe
     {
         await using var connection = await database.OpenNpgsqlAsync();
         // Matching no row takes no lock on PostgreSQL: no read first, unlike SQLite.
-        await using var clear = new NpgsqlCommand("""
-            UPDATE delivery_hosts SET consecutive_failures = 0, first_failure_at = NULL, open_until = NULL, unavailable_since = NULL,
-                last_success_at = $2
-            WHERE host = $1 AND consecutive_failures > 0
-            """, connection);
-        clear.Parameters.AddWithValue(host);
-        clear.Parameters.Add(PgParameters.Time(now));
-        await clear.ExecuteNonQueryAsync();
+        await HostHealthStore.ClearAsync(connection, null, host, now);
     }
 
     private static async Task<HostHealth> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string host, bool forUpdate)

@@ -32,17 +32,7 @@ public sealed class PostgresInboxStore(PostgresDatabase database) : IInboxStore
         insert.Parameters.Add(PgParameters.Time(entry.ReceivedAt));
         insert.Parameters.Add(PgParameters.Time(entry.ProcessedAt));
         var isNew = await insert.ExecuteNonQueryAsync(cancellationToken) > 0;
-        if (senderHost is not null)
-        {
-            await using var clear = new NpgsqlCommand("""
-                UPDATE delivery_hosts SET consecutive_failures = 0, first_failure_at = NULL, open_until = NULL, unavailable_since = NULL,
-                    last_success_at = $2
-                WHERE host = $1 AND consecutive_failures > 0
-                """, connection, transaction);
-            clear.Parameters.AddWithValue(senderHost);
-            clear.Parameters.Add(PgParameters.Time(entry.ReceivedAt));
-            await clear.ExecuteNonQueryAsync(cancellationToken);
-        }
+        if (senderHost is not null) await HostHealthStore.ClearAsync(connection, transaction, senderHost, entry.ReceivedAt);
         await transaction.CommitAsync(cancellationToken);
         return isNew;
     }

@@ -12,19 +12,19 @@ public sealed class PostgresJobLock(PostgresDatabase database) : IJobLock
     public async Task<IAsyncDisposable?> TryAcquireAsync(string job, CancellationToken cancellationToken = default)
     {
         var connection = await database.OpenNpgsqlAsync(cancellationToken);
+        var taken = false;
         try
         {
             await using var take = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended('camtree-job:' || $1, 0))", connection);
             take.Parameters.AddWithValue(job);
-            if ((bool)(await take.ExecuteScalarAsync(cancellationToken))!) return new Held(connection, job);
+            taken = (bool)(await take.ExecuteScalarAsync(cancellationToken))!;
+            return taken ? new Held(connection, job) : null;
         }
-        catch
+        finally
         {
-            await connection.DisposeAsync();
-            throw;
+            // Kept open only while the lock is held (the lock lives in that session).
+            if (!taken) await connection.DisposeAsync();
         }
-        await connection.DisposeAsync();
-        return null;
     }
 
     private sealed class Held(NpgsqlConnection connection, string job) : IAsyncDisposable

@@ -18,7 +18,7 @@ public sealed class PostgresSearchIndex(PostgresDatabase database) : ISearchInde
     public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var (filters, parameters) = SearchResults.Filters(request, SqlDialect.Postgres);
+        var (filters, parameters) = SearchResults.Filters(request);
         parameters.Add("window", SearchIndex.Window);
         List<long> candidates;
         if (request.Match is null)

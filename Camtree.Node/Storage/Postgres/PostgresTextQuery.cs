@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Camtree.Node.Storage.Postgres;
 
@@ -9,7 +8,7 @@ namespace Camtree.Node.Storage.Postgres;
 /// quoted lexeme (so nothing in it is tsquery syntax), a phrase its words in sequence (<c>&lt;-&gt;</c>), a prefix
 /// <c>:*</c>. What a person typed is never read here, only that expression.
 /// </summary>
-public static partial class PostgresTextQuery
+public static class PostgresTextQuery
 {
     public static string FromFts(string match)
     {
@@ -43,12 +42,9 @@ public static partial class PostgresTextQuery
     /// <summary>A term's words as lexemes in sequence; the last one a prefix when asked.</summary>
     private static string Phrase(string term, bool prefix)
     {
-        var words = Words().Matches(term).Select(m => "'" + m.Value.Replace("'", "''") + "'").ToList();
+        var words = Snippets.Words().Matches(term).Select(m => "'" + m.Value.Replace("'", "''") + "'").ToList();
         // The query parser only keeps terms with a letter or digit, so there is a word.
         if (prefix) words[^1] += ":*";
         return words.Count == 1 ? words[0] : "(" + string.Join(" <-> ", words) + ")";
     }
-
-    [GeneratedRegex(@"[\p{L}\p{N}\p{M}]+")]
-    private static partial Regex Words();
 }

@@ -169,7 +169,7 @@ public sealed class SqliteDeliveryQueueContract : DeliveryQueueContract
 
     protected override async Task<Database> CreateDatabaseAsync() => (_scratch = await ScratchDatabase.CreateAsync("delivery-queue")).Database;
 
-    protected override IDeliveryQueue Queue() => _queue ??= new SqliteDeliveryQueue(_scratch.Database, TimeProvider.System, Options);
+    protected override IDeliveryQueue Queue() => _queue ??= new SqliteDeliveryQueue(_scratch.Database, Options);
 
     protected override async Task CleanUpAsync()
     {
